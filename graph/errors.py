@@ -1,0 +1,40 @@
+"""The project's documented errors. Each carries a one-line message meant for the user.
+
+`extract` and `graph` both raise these; the CLI and the app print `str(err)` and never a traceback.
+Exit codes (CLI): see `EXIT_CODES`.
+"""
+from __future__ import annotations
+
+
+class KGError(Exception):
+    """Base class: a clear one-line problem the user can act on."""
+    exit_code = 1
+
+
+class InputError(KGError):
+    """A document cannot be read: missing, empty, binary, encrypted, unsupported, too large."""
+    exit_code = 2
+
+
+class EntityNotFound(KGError):
+    """A name or id given by the user matches no entity."""
+    exit_code = 3
+
+
+class StoreUnavailable(KGError):
+    """The store cannot be reached (e.g. Neo4j down); the message names the URI tried."""
+    exit_code = 4
+
+
+class QueryRefused(KGError):
+    """A console query tried to write, timed out, or is not supported on this backend."""
+    exit_code = 5
+
+
+class ConfigError(KGError):
+    """Bad configuration or arguments (unknown backend, bad export format, Java missing, …)."""
+    exit_code = 6
+
+
+EXIT_CODES = {c.__name__: c.exit_code for c in (KGError, InputError, EntityNotFound,
+                                                StoreUnavailable, QueryRefused, ConfigError)}

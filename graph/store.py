@@ -3,6 +3,11 @@
 Every query the CLI and the app ask is a method here, and both backends must give the same
 answers for the same graph (tests/test_store_contract.py runs one suite over both).
 Result types are plain dataclasses so pages and the CLI never see backend objects.
+
+The query logic that decides *what* an answer is (ranking, BFS and node cap, path ordering, role
+grouping) lives here once, on top of a few primitives each backend implements (`_node_views`,
+`_incident_edges`, `_expand`, `_edges_among`, `_shortest_node_paths`, `_search_candidates`,
+`_lookup`). That is what makes the two backends answer identically.
 """
 from __future__ import annotations
 
@@ -10,29 +15,55 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
-from graph.model import DocumentGraph
+from graph.errors import ConfigError, EntityNotFound
+from graph.model import LABELS, MEASURE_LABELS, REL_TYPES, ROLE_TYPES, DocumentGraph
+from graph.records import doc_filter, sort_evidence
+from graph.search_rank import norm, rank_key, score, tokens
 
 
 @dataclass
 class NodeView:
-    """A node as returned by queries: id, labels (schema label first), name and properties."""
+    """A node as returned by queries: id, label (the schema label), name and properties.
+
+    `properties` holds the entity's own properties plus `aliases` (list) and `documents` (ids of the
+    documents it was extracted from)."""
     id: str
     label: str
     name: str
     properties: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def aliases(self) -> list[str]:
+        return list(self.properties.get("aliases") or [])
+
+    @property
+    def documents(self) -> list[str]:
+        return list(self.properties.get("documents") or [])
 
 
 @dataclass
 class EdgeView:
     """A relationship as returned by queries, with its accumulated provenance.
 
-    `evidence` is one dict per supporting sentence: {doc_id, text, start, end, rule}.
-    """
+    `evidence` is one dict per supporting sentence: {doc_id, text, start, end, rule}, sorted by
+    document and offset. `source_name`/`target_name` (and labels) are filled where known."""
     source: str
     type: str
     target: str
     properties: dict[str, Any] = field(default_factory=dict)
     evidence: list[dict[str, Any]] = field(default_factory=list)
+    source_name: str = ""
+    target_name: str = ""
+    source_label: str = ""
+    target_label: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.source, self.type, self.target)
+
+    @property
+    def documents(self) -> list[str]:
+        return sorted({e.get("doc_id", "") for e in self.evidence if e.get("doc_id")})
 
 
 @dataclass
@@ -42,6 +73,24 @@ class Subgraph:
     edges: list[EdgeView] = field(default_factory=list)
     truncated: bool = False          # True when a node cap cut the result
     node_cap: int | None = None
+
+    def node(self, node_id: str) -> NodeView | None:
+        for n in self.nodes:
+            if n.id == node_id:
+                return n
+        return None
+
+    def merged(self, other: "Subgraph") -> "Subgraph":
+        """Union of two subgraphs (expand in place): nodes by id, edges by (source, type, target)."""
+        nodes = {n.id: n for n in self.nodes}
+        for n in other.nodes:
+            nodes.setdefault(n.id, n)
+        edges = {e.key: e for e in self.edges}
+        for e in other.edges:
+            edges.setdefault(e.key, e)
+        return Subgraph(nodes=list(nodes.values()), edges=list(edges.values()),
+                        truncated=self.truncated or other.truncated,
+                        node_cap=self.node_cap or other.node_cap)
 
 
 @dataclass
@@ -66,6 +115,7 @@ class Responsibility:
     doc_id: str
     evidence: list[dict[str, Any]] = field(default_factory=list)
     areas: list[str] = field(default_factory=list)
+    agency_label: str = ""
 
 
 @dataclass
@@ -73,6 +123,8 @@ class MergeReport:
     documents: int = 0
     nodes_created: int = 0
     relationships_created: int = 0
+    relationships_skipped: int = 0     # relations whose source or target is not an entity
+    entities_skipped: int = 0          # entities with an id/name over records.MAX_KEY_CHARS
 
 
 @dataclass
@@ -88,6 +140,42 @@ class Stats:
 
 
 Progress = Callable[[int], None]
+MAX_QUERY_CHARS = 256     # a search query is cut here (both backends): Lucene caps clause counts
+
+
+def check_labels(labels: Sequence[str] | None) -> list[str] | None:
+    """None for no filter; a ConfigError for a label outside the schema."""
+    if not labels:
+        return None
+    bad = [lab for lab in labels if lab not in LABELS]
+    if bad:
+        raise ConfigError(f"unknown label {bad[0]!r}: choose from {', '.join(LABELS)}")
+    return sorted(set(labels))
+
+
+def check_types(rel_types: Sequence[str] | None) -> list[str] | None:
+    if not rel_types:
+        return None
+    bad = [t for t in rel_types if t not in REL_TYPES]
+    if bad:
+        raise ConfigError(f"unknown relationship type {bad[0]!r}: choose from {', '.join(REL_TYPES)}")
+    return sorted(set(rel_types))
+
+
+def stats_from_counts(labels: dict[str, int], types: dict[str, int]) -> Stats:
+    """Stats in schema order, zero counts left out."""
+    nodes = {lab: labels[lab] for lab in LABELS if labels.get(lab)}
+    rels = {t: types[t] for t in REL_TYPES if types.get(t)}
+    return Stats(nodes=nodes, relationships=rels, total_nodes=sum(labels.values()),
+                 total_relationships=sum(types.values()))
+
+
+def sort_nodes(nodes: Iterable[NodeView]) -> list[NodeView]:
+    return sorted(nodes, key=lambda n: n.id)
+
+
+def sort_edges(edges: Iterable[EdgeView]) -> list[EdgeView]:
+    return sorted(edges, key=lambda e: (e.source, e.type, e.target))
 
 
 class GraphStore(ABC):
@@ -95,6 +183,7 @@ class GraphStore(ABC):
     `graph.neo4j_store.Neo4jStore`. Obtain one with `graph.open_store()`."""
 
     backend: str = ""
+    PATH_ENUMERATION_CAP = 1000     # shortest paths enumerated before sorting
 
     # -- lifecycle and writes ---------------------------------------------------------------
     @abstractmethod
@@ -103,7 +192,8 @@ class GraphStore(ABC):
 
     @abstractmethod
     def merge(self, graphs: Iterable[DocumentGraph], progress: Progress | None = None) -> MergeReport:
-        """Idempotent, all-or-nothing merge of extracted documents; provenance accumulates."""
+        """Idempotent, all-or-nothing merge of extracted documents; provenance accumulates.
+        `progress(n)` is called with the number of documents (or elements) just written."""
 
     @abstractmethod
     def reset(self) -> None:
@@ -112,50 +202,259 @@ class GraphStore(ABC):
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""
 
-    # -- reads --------------------------------------------------------------------------------
+    def __enter__(self) -> "GraphStore":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # -- backend-specific reads -------------------------------------------------------------
     @abstractmethod
     def stats(self) -> Stats: ...
 
     @abstractmethod
     def documents(self) -> list[NodeView]:
-        """Document nodes with title, date, kind and `clauses` (clause count)."""
-
-    @abstractmethod
-    def search(self, query: str, labels: Sequence[str] | None = None, limit: int = 20) -> list[SearchHit]:
-        """Name/alias search: exact > prefix > substring > fuzzy, Chinese-aware."""
-
-    @abstractmethod
-    def resolve(self, name_or_id: str) -> str:
-        """Id of the entity with this id, canonical name or alias; raises EntityNotFound."""
-
-    @abstractmethod
-    def entity(self, entity_id: str) -> tuple[NodeView, list[EdgeView]]:
-        """A node and all its relationships (both directions) with evidence."""
-
-    @abstractmethod
-    def who_leads(self, entity_id: str, documents: Sequence[str] | None = None,
-                  roles: Sequence[str] | None = None,
-                  areas: Sequence[str] | None = None) -> list[Responsibility]:
-        """For an actor: the measures it leads/co-leads/is responsible for/supports.
-        For a Clause or Task: its actors by role. Sorted by role strength, document, number."""
-
-    @abstractmethod
-    def neighbourhood(self, entity_ids: Sequence[str], depth: int = 1,
-                      labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None,
-                      documents: Sequence[str] | None = None, node_cap: int = 300) -> Subgraph: ...
-
-    @abstractmethod
-    def paths(self, source_id: str, target_id: str, rel_types: Sequence[str] | None = None,
-              max_length: int = 6, limit: int = 5) -> list[Subgraph]:
-        """Shortest paths (undirected), each as a Subgraph with ordered nodes."""
+        """Document nodes with title, date, kind and `clauses` (clause count), by date then id."""
 
     @abstractmethod
     def subgraph(self, labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None,
                  documents: Sequence[str] | None = None, areas: Sequence[str] | None = None) -> Subgraph:
-        """Filter result (or whole graph when no filter) for export and overview."""
+        """Filter result (or whole graph when no filter) for export and overview.
+
+        A node passes when its label is in `labels`, it was extracted from one of `documents`, and
+        (for a Clause/Task) one of its `areas` is asked for; an edge passes when both ends pass, its
+        type is in `rel_types` and (with `documents`) it has evidence from one of them."""
 
     def cypher(self, query: str, params: dict[str, Any] | None = None,
                timeout_s: float = 10.0, row_cap: int = 1000) -> tuple[list[str], list[list[Any]]]:
         """Read-only Cypher (Neo4j backend only)."""
         from graph.errors import QueryRefused
         raise QueryRefused(f"the Cypher console needs the Neo4j backend (this is {self.backend})")
+
+    # -- primitives each backend implements ---------------------------------------------------
+    @abstractmethod
+    def _node_views(self, ids: Iterable[str]) -> dict[str, NodeView]:
+        """NodeViews of the ids that exist."""
+
+    @abstractmethod
+    def _incident_edges(self, entity_id: str, rel_types: list[str] | None,
+                        direction: str) -> list[EdgeView]:
+        """Edges at a node: direction 'out', 'in' or 'both'; names and labels of both ends filled."""
+
+    @abstractmethod
+    def _expand(self, frontier: list[str], labels: list[str] | None, rel_types: list[str] | None,
+                documents: list[str] | None, exclude: list[str], limit: int) -> list[str]:
+        """The `limit` smallest ids (sorted) of nodes one undirected hop from the frontier through
+        allowed edges, whose label is allowed (documents: the edge has evidence from one of them),
+        leaving out `exclude`."""
+
+    @abstractmethod
+    def _edges_among(self, ids: list[str], rel_types: list[str] | None,
+                     documents: list[str] | None) -> list[EdgeView]:
+        """Allowed edges with both ends in `ids`."""
+
+    @abstractmethod
+    def _shortest_node_paths(self, source_id: str, target_id: str, rel_types: list[str] | None,
+                             max_length: int, cap: int) -> list[list[str]]:
+        """Node-id sequences of all undirected shortest paths (≤ max_length hops, at most `cap`)."""
+
+    @abstractmethod
+    def _search_candidates(self, q: str, qtokens: set[str], labels: list[str] | None,
+                           limit: int) -> list[tuple[str, str, str, list[str]]]:
+        """(id, label, name, aliases) of entities whose normalised name/alias contains `q`, or shares
+        enough cjk tokens with it. A backend may return only a superset of the `limit` best (by
+        `search_rank.score`, then `rank_key`)."""
+
+    @abstractmethod
+    def _lookup(self, name_or_id: str) -> list[tuple[str, str, str, list[str]]]:
+        """(id, label, name, aliases) of entities whose id, name or an alias equals the argument
+        (verbatim or normalised)."""
+
+    # -- shared query logic -----------------------------------------------------------------
+    def search(self, query: str, labels: Sequence[str] | None = None, limit: int = 20) -> list[SearchHit]:
+        """Name/alias search: exact > prefix > substring > fuzzy, Chinese-aware."""
+        q = norm(query)[:MAX_QUERY_CHARS]
+        labs = check_labels(labels)
+        if not q or limit <= 0:
+            return []
+        qt = tokens(q)
+        hits = []
+        for eid, label, name, aliases in self._search_candidates(q, qt, labs, limit):
+            s = score(q, name, aliases, qt)
+            if s > 0:
+                hits.append(SearchHit(id=eid, label=label, name=name, aliases=list(aliases), score=s))
+        hits.sort(key=lambda h: rank_key(h.score, h.name, h.id))
+        return hits[:limit]
+
+    def resolve(self, name_or_id: str) -> str:
+        """Id of the entity with this id, canonical name or alias; raises EntityNotFound.
+
+        Preference: id, exact name, exact alias, normalised name, normalised alias; ties → smallest id."""
+        raw = (name_or_id or "").strip()
+        if not raw:
+            raise EntityNotFound("empty entity name")
+        found = self._lookup(raw)
+        if found:
+            q = norm(raw)
+
+            def tier(row: tuple[str, str, str, list[str]]) -> int:
+                eid, _label, name, aliases = row
+                if eid == raw:
+                    return 0
+                if name == raw:
+                    return 1
+                if raw in aliases:
+                    return 2
+                if norm(name) == q:
+                    return 3
+                return 4
+            return min(found, key=lambda r: (tier(r), r[0]))[0]
+        hint = self.search(raw, limit=3)
+        # hint names are data (may hold line breaks, be very long): keep the message on one line
+        more = f" (did you mean {', '.join(' '.join(h.name.split())[:60] for h in hint)}?)" if hint else ""
+        raise EntityNotFound(f"no entity named {_short(raw)}{more}")
+
+    def _require(self, entity_id: str) -> NodeView:
+        node = self._node_views([entity_id]).get(entity_id)
+        if node is None:
+            raise EntityNotFound(f"no entity with id {_short(entity_id)}")
+        return node
+
+    def entity(self, entity_id: str) -> tuple[NodeView, list[EdgeView]]:
+        """A node and all its relationships (both directions) with evidence."""
+        node = self._require(entity_id)
+        return node, sort_edges(self._incident_edges(entity_id, None, "both"))
+
+    def who_leads(self, entity_id: str, documents: Sequence[str] | None = None,
+                  roles: Sequence[str] | None = None,
+                  areas: Sequence[str] | None = None) -> list[Responsibility]:
+        """For an actor: the measures it leads/co-leads/is responsible for/supports.
+        For a Clause or Task: its actors by role. Sorted by role strength, document, number."""
+        node = self._require(entity_id)
+        wanted_roles = [r for r in ROLE_TYPES if not roles or r in roles]
+        bad = [r for r in (roles or []) if r not in ROLE_TYPES]
+        if bad:
+            raise ConfigError(f"unknown role {bad[0]!r}: choose from {', '.join(ROLE_TYPES)}")
+        docs = doc_filter(documents)
+        area_set = set(areas or [])
+        is_measure = node.label in MEASURE_LABELS
+        edges = self._incident_edges(entity_id, wanted_roles, "in" if is_measure else "out")
+        others = self._node_views({e.source if is_measure else e.target for e in edges})
+        rows: list[Responsibility] = []
+        for e in edges:
+            actor = others.get(e.source) if is_measure else node
+            measure = node if is_measure else others.get(e.target)
+            if actor is None or measure is None or measure.label not in MEASURE_LABELS:
+                continue
+            evidence = e.evidence
+            if docs is not None:
+                evidence = [ev for ev in evidence if ev.get("doc_id") in docs]
+                if not evidence:
+                    continue
+            measure_areas = [str(a) for a in (measure.properties.get("areas") or [])]
+            if area_set and not area_set.intersection(measure_areas):
+                continue
+            ev_docs = sorted({ev.get("doc_id", "") for ev in evidence if ev.get("doc_id")})
+            home = _clause_doc(measure.id) if measure.label == "Clause" else None
+            if home and (docs is None or home in docs):
+                doc_id = home
+            else:
+                doc_id = ev_docs[0] if ev_docs else (sorted(measure.documents) or [""])[0]
+            number = measure.properties.get("number")
+            rows.append(Responsibility(
+                agency_id=actor.id, agency=actor.name, role=e.type, measure_id=measure.id,
+                measure=str(measure.properties.get("title") or measure.name),
+                measure_label=measure.label, number=number if isinstance(number, int) else None,
+                doc_id=doc_id, evidence=sort_evidence(evidence), areas=measure_areas,
+                agency_label=actor.label))
+        rows.sort(key=lambda r: (ROLE_TYPES.index(r.role), r.doc_id, r.number is None, r.number or 0,
+                                 r.measure, r.measure_id, r.agency, r.agency_id))
+        return rows
+
+    def neighbourhood(self, entity_ids: Sequence[str], depth: int = 1,
+                      labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None,
+                      documents: Sequence[str] | None = None, node_cap: int = 300) -> Subgraph:
+        """k hops (undirected) around the seeds. Nodes whose label is filtered out are neither shown
+        nor crossed; when more than `node_cap` nodes are reached, the closest `node_cap` (by hop
+        distance, then id) are kept and `truncated` is set."""
+        if depth < 0:
+            raise ConfigError("depth must be 0 or more")
+        if node_cap < 1:
+            raise ConfigError("node cap must be at least 1")
+        labs, types, docs = check_labels(labels), check_types(rel_types), doc_filter(documents)
+        seeds = list(dict.fromkeys(entity_ids))
+        if not seeds:
+            return Subgraph(node_cap=node_cap)
+        found = self._node_views(seeds)
+        missing = [s for s in seeds if s not in found]
+        if missing:
+            raise EntityNotFound(f"no entity with id {_short(missing[0])}")
+        dist = {s: 0 for s in seeds}
+        frontier = sorted(seeds)
+        truncated = len(dist) > node_cap
+        for d in range(1, depth + 1):
+            if truncated or not frontier:
+                break
+            # only the smallest ids that still fit (plus one, to notice the cap) are needed
+            room = node_cap - len(dist) + 1
+            new = self._expand(frontier, labs, types, docs, sorted(dist), room)
+            for n in new:
+                dist[n] = d
+            frontier = new
+            truncated = len(dist) > node_cap
+        keep = sorted(dist, key=lambda n: (dist[n], n))[:node_cap]
+        nodes = self._node_views(keep)
+        edges = self._edges_among(sorted(keep), types, docs)
+        return Subgraph(nodes=[nodes[n] for n in keep if n in nodes], edges=_named(sort_edges(edges), nodes),
+                        truncated=truncated, node_cap=node_cap)
+
+    def paths(self, source_id: str, target_id: str, rel_types: Sequence[str] | None = None,
+              max_length: int = 6, limit: int = 5) -> list[Subgraph]:
+        """Shortest paths (undirected), each as a Subgraph with nodes and edges in path order;
+        between two consecutive nodes every allowed edge is listed. Paths are ordered by their
+        sequence of node ids."""
+        if not 1 <= int(max_length) <= 15:
+            raise ConfigError("max path length must be between 1 and 15")
+        types = check_types(rel_types)
+        ends = self._node_views([source_id, target_id])
+        for e in (source_id, target_id):
+            if e not in ends:
+                raise EntityNotFound(f"no entity with id {_short(e)}")
+        if source_id == target_id:
+            return [Subgraph(nodes=[ends[source_id]])]
+        seqs = self._shortest_node_paths(source_id, target_id, types, int(max_length),
+                                         self.PATH_ENUMERATION_CAP)
+        seqs = sorted({tuple(s) for s in seqs})[:max(limit, 0)]
+        if not seqs:
+            return []
+        ids = sorted({n for s in seqs for n in s})
+        nodes = self._node_views(ids)
+        edges = self._edges_among(ids, types, None)
+        out = []
+        for seq in seqs:
+            step = {frozenset(p): i for i, p in enumerate(zip(seq, seq[1:]))}
+            path_edges = sorted((e for e in edges if frozenset((e.source, e.target)) in step),
+                                key=lambda e: (step[frozenset((e.source, e.target))], e.type, e.source))
+            out.append(Subgraph(nodes=[nodes[n] for n in seq], edges=_named(path_edges, nodes)))
+        return out
+
+
+def _named(edges: list[EdgeView], nodes: dict[str, NodeView]) -> list[EdgeView]:
+    for e in edges:
+        if e.source in nodes:
+            e.source_name, e.source_label = nodes[e.source].name, nodes[e.source].label
+        if e.target in nodes:
+            e.target_name, e.target_label = nodes[e.target].name, nodes[e.target].label
+    return edges
+
+
+def _clause_doc(clause_id: str) -> str | None:
+    """The document stem inside a clause id (`clause:<stem>#<n>`), see graph.model.clause_id."""
+    if clause_id.startswith("clause:") and "#" in clause_id:
+        return clause_id[len("clause:"):].rsplit("#", 1)[0]
+    return None
+
+
+def _short(text: str, n: int = 80) -> str:
+    text = text.replace("\n", " ")
+    return repr(text if len(text) <= n else text[:n] + "…")

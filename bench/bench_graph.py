@@ -1,0 +1,235 @@
+"""Graph-layer benchmark, one run: Neo4j load throughput (batched vs naive), query latency on Neo4j
+and on the embedded store, and the embedded store's build time and peak memory, on a synthetic
+policy corpus of ≥ 100k nodes and ≥ 300k relationships (bench/synthetic.py).
+
+    NEO4J_URI=bolt://127.0.0.1:7710 .venv/bin/python -m bench.bench_graph --scale 1
+
+The Neo4j database at NEO4J_URI is EMPTIED (use a test engine). Results: bench/results/graph-*.json
+and a Markdown table on stdout.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.synthetic import corpus  # noqa: E402
+from graph.records import prepare  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+GOALS = {"load_elements_per_s": 20000, "speedup_vs_naive": 20, "p95_ms_who_leads": 50, "p95_ms_neighbourhood_2hop": 50}
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    s = sorted(samples)
+    def pct(p: float) -> float:
+        return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
+    return {"n": len(s), "p50_ms": round(pct(50) * 1000, 2), "p95_ms": round(pct(95) * 1000, 2),
+            "mean_ms": round(statistics.fmean(s) * 1000, 2), "max_ms": round(s[-1] * 1000, 2)}
+
+
+def time_calls(fn: Callable[[Any], Any], args: list[Any], warmup: int = 10) -> dict[str, float]:
+    for a in args[:warmup]:
+        fn(a)
+    out = []
+    for a in args:
+        t = time.perf_counter()
+        fn(a)
+        out.append(time.perf_counter() - t)
+    return percentiles(out)
+
+
+def pick_workload(batch, n: int, seed: int = 11) -> dict[str, list[Any]]:
+    """Random agencies with responsibilities, measures, search strings and agency pairs."""
+    rng = random.Random(seed)
+    actors = sorted({r.source for r in batch.edges.values() if r.type in ("LEADS", "RESPONSIBLE_FOR", "SUPPORTS",
+                                                                           "CO_LEADS")})
+    measures = sorted({r.target for r in batch.edges.values() if r.type in ("LEADS", "RESPONSIBLE_FOR")})
+    names = sorted(row.name for row in batch.nodes.values() if row.label in ("Agency", "City", "County", "Task"))
+    queries = []
+    for name in rng.sample(names, n):
+        k = rng.random()
+        if k < 0.4:
+            queries.append(name)                                  # exact
+        elif k < 0.7:
+            queries.append(name[: rng.randint(2, 4)])              # prefix
+        else:
+            i = rng.randint(0, max(0, len(name) - 3))
+            queries.append(name[i:i + 3])                          # substring / fuzzy
+    who = rng.sample(actors, n // 2) + rng.sample(measures, n - n // 2)
+    rng.shuffle(who)
+    return {"who_leads": who, "neighbourhood": rng.sample(actors, n), "search": queries,
+            "paths": [tuple(rng.sample(actors, 2)) for _ in range(n)]}
+
+
+def query_latency(store, work: dict[str, list[Any]], path_n: int) -> dict[str, Any]:
+    return {
+        "who_leads": time_calls(lambda e: store.who_leads(e), work["who_leads"]),
+        "neighbourhood_2hop": time_calls(lambda e: store.neighbourhood([e], depth=2, node_cap=300),
+                                         work["neighbourhood"]),
+        "search": time_calls(lambda q: store.search(q, limit=20), work["search"]),
+        "path": time_calls(lambda p: store.paths(p[0], p[1], max_length=6, limit=5), work["paths"][:path_n],
+                           warmup=3),
+    }
+
+
+def bench_neo4j(graphs, batch, uri: str, sample_docs: int, n_queries: int, path_n: int) -> dict[str, Any]:
+    from graph.neo4j_store import Neo4jStore
+    store = Neo4jStore(uri, user=os.environ.get("NEO4J_USER"), password=os.environ.get("NEO4J_PASSWORD"),
+                       database=os.environ.get("NEO4J_DATABASE") or None)
+    out: dict[str, Any] = {"uri": uri}
+    try:
+        store.reset()
+        sample = graphs[:sample_docs]
+        sb = prepare(sample)
+        t = time.perf_counter()
+        n = store.merge_naive(sample)
+        naive_s = time.perf_counter() - t
+        out["naive_sample"] = {"documents": len(sample), "elements": n, "seconds": round(naive_s, 2),
+                               "elements_per_s": round(n / naive_s)}
+        store.reset()
+        t = time.perf_counter()
+        r = store.merge(sample)
+        batched_sample_s = time.perf_counter() - t
+        el = r.nodes_created + r.relationships_created
+        assert el == sb.size, (el, sb.size)
+        out["batched_sample"] = {"documents": len(sample), "elements": el, "seconds": round(batched_sample_s, 3),
+                                 "elements_per_s": round(el / batched_sample_s)}
+        store.reset()
+        t = time.perf_counter()
+        r = store.merge(graphs, atomic=False)
+        full_s = time.perf_counter() - t
+        el = r.nodes_created + r.relationships_created
+        st = store.stats()
+        out["batched_full"] = {"documents": len(graphs), "nodes": st.total_nodes,
+                               "relationships": st.total_relationships, "elements": el,
+                               "seconds": round(full_s, 2), "elements_per_s": round(el / full_s),
+                               "batch_size": store.batch_size}
+        out["speedup_vs_naive_same_sample"] = round(out["batched_sample"]["elements_per_s"]
+                                                    / out["naive_sample"]["elements_per_s"], 1)
+        out["speedup_vs_naive_full_load"] = round(out["batched_full"]["elements_per_s"]
+                                                  / out["naive_sample"]["elements_per_s"], 1)
+        work = pick_workload(batch, n_queries)
+        out["queries"] = query_latency(store, work, path_n)
+        t = time.perf_counter()
+        again = store.merge(graphs[:50], atomic=False)
+        out["rebuild_50_docs"] = {"created": again.nodes_created + again.relationships_created,
+                                  "seconds": round(time.perf_counter() - t, 2)}
+    finally:
+        store.reset()             # leave the test engine empty (batched delete)
+        store.close()
+    return out
+
+
+def memory_child(scale: float, seed: int, n_queries: int, path_n: int) -> dict[str, Any]:
+    """Run in a fresh process so peak RSS is the embedded store's own."""
+    from graph.memory_store import MemoryStore
+    graphs = list(corpus(scale, seed))
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "graph.json"
+        store = MemoryStore(path)
+        t = time.perf_counter()
+        store.merge(graphs)
+        build_s = time.perf_counter() - t
+        size = path.stat().st_size
+        rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        fresh = MemoryStore(path)
+        t = time.perf_counter()
+        st = fresh.stats()
+        load_s = time.perf_counter() - t
+        work = pick_workload(prepare(graphs[:0] + graphs), n_queries)
+        q = query_latency(fresh, work, path_n)
+        rss2 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"nodes": st.total_nodes, "relationships": st.total_relationships,
+            "build_seconds": round(build_s, 2), "load_seconds": round(load_s, 2), "file_mb": round(size / 2**20, 1),
+            "peak_rss_mb_after_build": round(rss1 / 1024), "peak_rss_mb_corpus_only": round(rss0 / 1024),
+            "peak_rss_mb_total": round(rss2 / 1024), "queries": q}
+
+
+def table(res: dict[str, Any]) -> str:
+    neo, mem = res.get("neo4j", {}), res.get("memory", {})
+    lines = ["| measure | value | goal |", "|---|---|---|"]
+    if neo:
+        bf, ns, bs = neo["batched_full"], neo["naive_sample"], neo["batched_sample"]
+        lines += [
+            f"| graph | {bf['nodes']:,} nodes, {bf['relationships']:,} relationships | ≥ 100k / ≥ 300k |",
+            f"| Neo4j batched load (full graph) | {bf['elements_per_s']:,} elements/s ({bf['elements']:,} in {bf['seconds']} s) | ≥ 20,000/s |",
+            f"| Neo4j batched load (sample of {bs['documents']} docs) | {bs['elements_per_s']:,} elements/s | |",
+            f"| Neo4j naive one-MERGE-per-element (same sample, {ns['elements']:,} elements) | {ns['elements_per_s']:,} elements/s | |",
+            f"| speed-up batched / naive | {neo['speedup_vs_naive_same_sample']}× same sample; {neo['speedup_vs_naive_full_load']}× full load | ≥ 20× |",
+        ]
+        for k, v in neo["queries"].items():
+            goal = "p95 ≤ 50 ms" if k in ("who_leads", "neighbourhood_2hop") else ""
+            lines.append(f"| Neo4j {k} (n={v['n']}) | p50 {v['p50_ms']} ms, p95 {v['p95_ms']} ms | {goal} |")
+    if mem:
+        lines += [f"| embedded build ({mem['nodes']:,} nodes, {mem['relationships']:,} rels) | {mem['build_seconds']} s, "
+                  f"file {mem['file_mb']} MB, reload {mem['load_seconds']} s | |",
+                  f"| embedded peak memory | {mem['peak_rss_mb_after_build']} MB RSS after build "
+                  f"({mem['peak_rss_mb_corpus_only']} MB with the corpus alone) | |"]
+        for k, v in mem["queries"].items():
+            lines.append(f"| embedded {k} (n={v['n']}) | p50 {v['p50_ms']} ms, p95 {v['p95_ms']} ms | |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--queries", type=int, default=200, help="samples per query type")
+    ap.add_argument("--paths", type=int, default=100, help="samples for path queries")
+    ap.add_argument("--sample-docs", type=int, default=6, help="documents loaded by the naive loader")
+    ap.add_argument("--skip-neo4j", action="store_true")
+    ap.add_argument("--skip-memory", action="store_true")
+    ap.add_argument("--memory-child", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.memory_child:
+        print(json.dumps(memory_child(args.scale, args.seed, args.queries, args.paths)))
+        return 0
+
+    t = time.perf_counter()
+    graphs = list(corpus(args.scale, args.seed))
+    batch = prepare(graphs)
+    res: dict[str, Any] = {"scale": args.scale, "seed": args.seed, "documents": len(graphs),
+                           "nodes": len(batch.nodes), "relationships": len(batch.edges),
+                           "generate_seconds": round(time.perf_counter() - t, 1),
+                           "machine": {"cpus": os.cpu_count(), "load_avg": os.getloadavg()},
+                           "goals": GOALS, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    print(f"corpus: {len(graphs)} documents, {len(batch.nodes):,} nodes, {len(batch.edges):,} relationships",
+          file=sys.stderr)
+    if not args.skip_neo4j:
+        uri = os.environ.get("NEO4J_URI")
+        if not uri:
+            print("NEO4J_URI is not set (use a test engine: it is emptied)", file=sys.stderr)
+            return 2
+        res["neo4j"] = bench_neo4j(graphs, batch, uri, args.sample_docs, args.queries, args.paths)
+        print("neo4j done", file=sys.stderr)
+    if not args.skip_memory:
+        del graphs
+        child = subprocess.run([sys.executable, "-m", "bench.bench_graph", "--memory-child", "--scale",
+                                str(args.scale), "--seed", str(args.seed), "--queries", str(args.queries),
+                                "--paths", str(args.paths)], cwd=ROOT, capture_output=True, text=True, check=True)
+        res["memory"] = json.loads(child.stdout.strip().splitlines()[-1])
+    res["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"graph-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.write_text(json.dumps(res, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(table(res))
+    print(f"\nresults: {out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,189 @@
+"""Read a document file into a `RawDocument`: pick the format by extension, decode, refuse bad input.
+
+Formats: .txt/.text, .md/.markdown, .html/.htm, .pdf (text layer via pypdf), .docx (python-docx).
+Encodings for text files: UTF-16 with BOM, UTF-8 (with or without BOM, tried strictly first), then
+charset-normalizer's guess (GB18030/GBK government files). Anything unreadable raises
+`graph.errors.InputError` with a one-line message.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+from pathlib import Path
+
+from graph.errors import InputError
+
+from extract.document import RawDocument
+
+FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html",
+           ".htm": "html", ".pdf": "pdf", ".docx": "docx"}
+
+# Signatures of common binary files someone may rename to .txt.
+_MAGIC = [(b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+          (b"BM", None), (b"%PDF", "a PDF file"), (b"PK\x03\x04", "a ZIP/Office file"),
+          (b"\x7fELF", "an executable"), (b"MZ", None), (b"\xd0\xcf\x11\xe0", "an old MS Office file"),
+          (b"RIFF", "a RIFF media file"), (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"),
+          (b"\x1f\x8b", "a gzip archive")]
+
+DOCX_MAX_UNCOMPRESSED = 200_000_000   # total bytes inside the zip
+DOCX_MAX_RATIO = 200                  # uncompressed/compressed: beyond this it is a zip bomb
+DOCX_MAX_ENTRIES = 10_000
+
+
+def read_document(path: str | Path, max_bytes: int = 20_000_000) -> RawDocument:
+    """Read one file; raise InputError (one line) if it is missing, empty, too large or unreadable."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{p}: no such file")
+    if not p.is_file():
+        raise InputError(f"{p}: not a regular file")
+    fmt = FORMATS.get(p.suffix.lower())
+    if fmt is None:
+        raise InputError(f"{p.name}: unsupported format {p.suffix or '(no extension)'!r}; "
+                         f"use one of {', '.join(sorted(set(FORMATS)))}")
+    size = p.stat().st_size
+    if size == 0:
+        raise InputError(f"{p.name}: empty file")
+    if size > max_bytes:
+        raise InputError(f"{p.name}: too large ({size / 1e6:.1f} MB > {max_bytes / 1e6:.1f} MB limit)")
+    data = p.read_bytes()
+    if fmt == "pdf":
+        text = pdf_text(data, p.name)
+    elif fmt == "docx":
+        text = docx_text(data, p.name, max_bytes=max_bytes)
+    else:
+        text = decode_bytes(data, p.name)
+    if not text.strip():
+        raise InputError(f"{p.name}: no text found")
+    return RawDocument(doc_id=p.stem, text=text, fmt=fmt, path=str(p))
+
+
+def decode_bytes(data: bytes, name: str = "input") -> str:
+    """Decode a text file: UTF-16 BOM, strict UTF-8 (BOM dropped), else charset-normalizer's best guess."""
+    if not data:
+        raise InputError(f"{name}: empty file")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return _check_text(data.decode("utf-16"), name)
+        except UnicodeDecodeError:
+            raise InputError(f"{name}: broken UTF-16 text") from None
+    for magic, what in _MAGIC:
+        if what and data.startswith(magic):
+            raise InputError(f"{name}: looks like {what}, not text")
+    if b"\x00" in data[:4096]:
+        raise InputError(f"{name}: binary data, not text (NUL bytes; UTF-16 needs a BOM)")
+    try:
+        return _check_text(data.decode("utf-8").removeprefix("\ufeff"), name)
+    except UnicodeDecodeError:
+        pass
+    text = _guess_decode(data)
+    if text is None:
+        raise InputError(f"{name}: cannot detect the text encoding (not UTF-8/UTF-16/GB18030)")
+    return _check_text(text, name)
+
+
+def _guess_decode(data: bytes) -> str | None:
+    from charset_normalizer import from_bytes
+    logging.getLogger("charset_normalizer").setLevel(logging.ERROR)
+    best = from_bytes(data[:2_000_000] if len(data) > 2_000_000 else data).best()
+    candidates = []
+    if best is not None:
+        candidates.append(best.encoding)
+    candidates.append("gb18030")  # most common non-UTF-8 encoding of Chinese government files
+    for enc in candidates:
+        try:
+            text = data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if enc != "gb18030" and _cjk_ratio(text) < 0.05:
+            # e.g. a Latin-1 guess for what is really GBK: prefer GB18030 if that reads as Chinese
+            try:
+                alt = data.decode("gb18030")
+                if _cjk_ratio(alt) > 0.3:
+                    return alt
+            except UnicodeDecodeError:
+                pass
+        return text
+    return None
+
+
+def _cjk_ratio(text: str) -> float:
+    sample = text[:20000]
+    if not sample:
+        return 0.0
+    return sum(1 for c in sample if "\u4e00" <= c <= "\u9fff") / len(sample)
+
+
+def _check_text(text: str, name: str) -> str:
+    """Refuse decoded text that is mostly control characters / private-use code points (binary)."""
+    sample = text[:100_000]
+    if not sample.strip():
+        raise InputError(f"{name}: no text found")
+    bad = sum(1 for c in sample if (c < " " and c not in "\n\r\t\f") or "\ue000" <= c <= "\uf8ff"
+              or c == "\ufffd")
+    if bad > max(8, len(sample) // 100):
+        raise InputError(f"{name}: binary data, not text")
+    return text
+
+
+def pdf_text(data: bytes, name: str = "input.pdf") -> str:
+    """Text layer of a PDF, pages separated by a blank line; encrypted or image-only PDFs are refused."""
+    from pypdf import PdfReader
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                ok = reader.decrypt("")
+            except Exception:  # noqa: BLE001 - pypdf raises several types (missing crypto backend, …)
+                ok = 0
+            if not ok:
+                raise InputError(f"{name}: encrypted PDF (needs a password)")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except InputError:
+        raise
+    except Exception as err:  # noqa: BLE001 - a broken PDF fails in many ways inside pypdf
+        raise InputError(f"{name}: unreadable PDF ({type(err).__name__})") from None
+    text = "\n\n".join(pages)
+    if not text.strip():
+        raise InputError(f"{name}: PDF has no text layer (scanned images need OCR first)")
+    return text
+
+
+def docx_text(data: bytes, name: str = "input.docx", max_bytes: int = 20_000_000) -> str:
+    """Paragraphs and table cells of a .docx in body order, one per line; zip bombs are refused."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        names = set(zf.namelist())
+    except Exception:  # noqa: BLE001 - BadZipFile, NotImplementedError (odd zip versions), …
+        raise InputError(f"{name}: not a valid .docx (not a zip archive)") from None
+    infos = zf.infolist()
+    if len(infos) > DOCX_MAX_ENTRIES:
+        raise InputError(f"{name}: .docx has too many parts ({len(infos)})")
+    total = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if total > max(DOCX_MAX_UNCOMPRESSED, 10 * max_bytes) or total / packed > DOCX_MAX_RATIO:
+        raise InputError(f"{name}: .docx expands to {total / 1e6:.0f} MB (zip bomb?)")
+    if "word/document.xml" not in names:
+        raise InputError(f"{name}: not a Word document (no word/document.xml)")
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as err:  # noqa: BLE001 - python-docx/lxml raise many types on broken files
+        raise InputError(f"{name}: unreadable .docx ({type(err).__name__})") from None
+    lines: list[str] = []
+    for item in document.iter_inner_content():
+        if isinstance(item, Paragraph):
+            lines.append(item.text)
+        elif isinstance(item, Table):
+            for row in item.rows:
+                seen = set()
+                for cell in row.cells:  # merged cells repeat: keep each once
+                    if id(cell._tc) in seen:
+                        continue
+                    seen.add(id(cell._tc))
+                    lines.append(cell.text)
+    return "\n".join(lines)

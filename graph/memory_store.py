@@ -1,0 +1,423 @@
+"""The embedded store: a networkx MultiDiGraph (edge key = relationship type) in a JSON file.
+
+- Loaded lazily on first use, and reloaded when another process replaced the file.
+- Saved atomically: a temporary file in the same folder, fsync, then `os.replace`.
+- Writers hold an exclusive `fcntl` lock on `<file>.lock` for read-modify-write, so two concurrent
+  builds or ingests never lose each other's work nor corrupt the file.
+"""
+from __future__ import annotations
+
+import bisect
+import contextlib
+import fcntl
+import json
+import os
+import re
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+import networkx as nx
+
+from graph.errors import ConfigError, StoreUnavailable
+from graph.model import MEASURE_LABELS, DocumentGraph
+from graph.records import doc_filter, evidence_key, prepare, sort_evidence
+from graph.search_rank import FUZZY_MIN, norm, search_keys, tokens
+from graph.store import (EdgeView, GraphStore, MergeReport, NodeView, Progress, Stats, Subgraph,
+                         check_labels, check_types, sort_edges, sort_nodes, stats_from_counts, _named)
+
+FORMAT = "yrd-policy-graph/1"
+
+
+class MemoryStore(GraphStore):
+    backend = "memory"
+
+    def __init__(self, path: str | os.PathLike[str]):
+        self.path = Path(path)
+        self._g: nx.MultiDiGraph | None = None
+        self._stamp: tuple[int, int, int] | None = None
+        self._index: _SearchIndex | None = None
+        self._mutex = threading.RLock()
+
+    # -- persistence -------------------------------------------------------------------------
+    def _file_stamp(self) -> tuple[int, int, int] | None:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The live graph, (re)loaded when the file changed since the last load."""
+        with self._mutex:
+            stamp = self._file_stamp()
+            if self._g is None or stamp != self._stamp:
+                self._g = self._read() if stamp else nx.MultiDiGraph()
+                self._stamp = stamp
+                self._index = None
+            return self._g
+
+    def _read(self) -> nx.MultiDiGraph:
+        try:
+            with open(self.path, encoding="utf-8") as fh:
+                data = json.load(fh)
+        except (OSError, ValueError) as exc:
+            raise StoreUnavailable(f"cannot read the graph file {self.path}: {exc}") from None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise StoreUnavailable(f"{self.path} is not a graph file of this tool (format {FORMAT})")
+        g = nx.MultiDiGraph()
+        for n in data.get("nodes", []):
+            g.add_node(n["id"], label=n["label"], name=n["name"], aliases=n.get("aliases", []),
+                       docs=n.get("docs", []), props=n.get("props", {}))
+        for e in data.get("edges", []):
+            g.add_edge(e["source"], e["target"], key=e["type"], props=e.get("props", {}),
+                       evidence=e.get("evidence", []))
+        return g
+
+    def _write(self, g: nx.MultiDiGraph) -> None:
+        data = {
+            "format": FORMAT,
+            "nodes": [{"id": n, "label": a["label"], "name": a["name"], "aliases": a["aliases"],
+                       "docs": a["docs"], "props": a["props"]} for n, a in g.nodes(data=True)],
+            "edges": [{"source": s, "type": k, "target": t, "props": a["props"], "evidence": a["evidence"]}
+                      for s, t, k, a in g.edges(keys=True, data=True)],
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Writers hold the lock, so any temporary file left here is from a killed writer.
+        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        with contextlib.suppress(OSError):
+            dfd = os.open(self.path.parent, os.O_RDONLY)
+            try:
+                os.fsync(dfd)
+            finally:
+                os.close(dfd)
+        self._stamp = self._file_stamp()
+
+    @contextlib.contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        try:
+            lock_path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(lock_path, "a")
+        except OSError as exc:
+            raise ConfigError(f"cannot write the graph file {self.path}: {exc}") from None
+        with self._mutex, handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    # -- lifecycle and writes ------------------------------------------------------------------
+    def describe(self) -> dict[str, Any]:
+        g = self.graph
+        return {"backend": self.backend, "address": str(self.path), "total_nodes": g.number_of_nodes(),
+                "total_relationships": g.number_of_edges()}
+
+    def merge(self, graphs: Iterable[DocumentGraph], progress: Progress | None = None) -> MergeReport:
+        """Merge under the file lock into a copy of the current graph, then save: all or nothing."""
+        graphs = list(graphs)
+        batch = prepare(graphs)
+        with self._write_lock():
+            g = self.graph.copy()
+            report = MergeReport(documents=batch.documents, entities_skipped=len(batch.skipped_entities))
+            for row in batch.nodes.values():
+                if row.id not in g:
+                    g.add_node(row.id, label=row.label, name=row.name, aliases=[], docs=[], props={})
+                    report.nodes_created += 1
+                a = g.nodes[row.id]
+                a["name"] = row.name
+                a["aliases"] = a["aliases"] + [x for x in row.aliases if x not in a["aliases"]]
+                a["docs"] = a["docs"] + [x for x in row.docs if x not in a["docs"]]
+                a["props"] = {**a["props"], **row.props}
+            for row in batch.edges.values():
+                if row.source not in g or row.target not in g:
+                    report.relationships_skipped += 1
+                    continue
+                if not g.has_edge(row.source, row.target, key=row.type):
+                    g.add_edge(row.source, row.target, key=row.type, props={}, evidence=[])
+                    report.relationships_created += 1
+                a = g.edges[row.source, row.target, row.type]
+                a["props"] = {**a["props"], **row.props}
+                have = {evidence_key(e["doc_id"], e["start"], e["end"], e["rule"]) for e in a["evidence"]}
+                fresh = [e for e in row.evidence
+                         if evidence_key(e["doc_id"], e["start"], e["end"], e["rule"]) not in have]
+                if fresh:
+                    a["evidence"] = a["evidence"] + fresh
+            self._write(g)
+            self._g, self._index = g, None
+        if progress:
+            progress(len(graphs))
+        return report
+
+    def reset(self) -> None:
+        with self._write_lock():
+            self._write(nx.MultiDiGraph())
+            self._g, self._index = nx.MultiDiGraph(), None
+
+    # -- views ---------------------------------------------------------------------------------
+    def _view(self, g: nx.MultiDiGraph, n: str) -> NodeView:
+        a = g.nodes[n]
+        props = dict(a["props"])
+        props["aliases"] = list(a["aliases"])
+        props["documents"] = list(a["docs"])
+        return NodeView(id=n, label=a["label"], name=a["name"], properties=props)
+
+    @staticmethod
+    def _edge(g: nx.MultiDiGraph, s: str, t: str, k: str, a: dict[str, Any]) -> EdgeView:
+        return EdgeView(source=s, type=k, target=t, properties=dict(a["props"]),
+                        evidence=sort_evidence(dict(e) for e in a["evidence"]),
+                        source_name=g.nodes[s]["name"], target_name=g.nodes[t]["name"],
+                        source_label=g.nodes[s]["label"], target_label=g.nodes[t]["label"])
+
+    @staticmethod
+    def _edge_ok(k: str, a: dict[str, Any], types: list[str] | None, docs: list[str] | None) -> bool:
+        if types is not None and k not in types:
+            return False
+        if docs is not None and not any(e["doc_id"] in docs for e in a["evidence"]):
+            return False
+        return True
+
+    # -- backend-specific reads ------------------------------------------------------------------
+    def stats(self) -> Stats:
+        g = self.graph
+        labels: dict[str, int] = {}
+        for _n, lab in g.nodes(data="label"):
+            labels[lab] = labels.get(lab, 0) + 1
+        types: dict[str, int] = {}
+        for _s, _t, k in g.edges(keys=True):
+            types[k] = types.get(k, 0) + 1
+        return stats_from_counts(labels, types)
+
+    def documents(self) -> list[NodeView]:
+        g = self.graph
+        out = []
+        for n, lab in g.nodes(data="label"):
+            if lab == "Document":
+                v = self._view(g, n)
+                v.properties["clauses"] = sum(1 for _s, _t, k in g.out_edges(n, keys=True) if k == "HAS_CLAUSE")
+                out.append(v)
+        return sorted(out, key=lambda v: (str(v.properties.get("date") or ""), v.id))
+
+    def _node_ok(self, a: dict[str, Any], labels: list[str] | None, docs: list[str] | None,
+                 areas: set[str] | None) -> bool:
+        if labels is not None and a["label"] not in labels:
+            return False
+        if docs is not None and not any(d in docs for d in a["docs"]):
+            return False
+        if areas is not None and a["label"] in MEASURE_LABELS:
+            if not areas.intersection(str(x) for x in (a["props"].get("areas") or [])):
+                return False
+        return True
+
+    def subgraph(self, labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None,
+                 documents: Sequence[str] | None = None, areas: Sequence[str] | None = None) -> Subgraph:
+        g = self.graph
+        labs, types, docs = check_labels(labels), check_types(rel_types), doc_filter(documents)
+        area_set = set(areas) if areas else None
+        keep = {n for n, a in g.nodes(data=True) if self._node_ok(a, labs, docs, area_set)}
+        nodes = {n: self._view(g, n) for n in keep}
+        edges = [self._edge(g, s, t, k, a) for s, t, k, a in g.edges(keys=True, data=True)
+                 if s in keep and t in keep and self._edge_ok(k, a, types, docs)]
+        return Subgraph(nodes=sort_nodes(nodes.values()), edges=_named(sort_edges(edges), nodes))
+
+    # -- primitives ------------------------------------------------------------------------------
+    def _node_views(self, ids: Iterable[str]) -> dict[str, NodeView]:
+        g = self.graph
+        return {n: self._view(g, n) for n in ids if n in g}
+
+    def _incident_edges(self, entity_id: str, rel_types: list[str] | None, direction: str) -> list[EdgeView]:
+        g = self.graph
+        if entity_id not in g:
+            return []
+        out: list[EdgeView] = []
+        if direction in ("out", "both"):
+            out += [self._edge(g, s, t, k, a) for s, t, k, a in g.out_edges(entity_id, keys=True, data=True)
+                    if self._edge_ok(k, a, rel_types, None)]
+        if direction in ("in", "both"):
+            out += [self._edge(g, s, t, k, a) for s, t, k, a in g.in_edges(entity_id, keys=True, data=True)
+                    if self._edge_ok(k, a, rel_types, None) and not (direction == "both" and s == t)]
+        return out
+
+    def _expand(self, frontier: list[str], labels: list[str] | None, rel_types: list[str] | None,
+                documents: list[str] | None, exclude: list[str], limit: int) -> list[str]:
+        g = self.graph
+        found: set[str] = set()
+        for n in frontier:
+            for _s, m, k, a in g.out_edges(n, keys=True, data=True):
+                if self._edge_ok(k, a, rel_types, documents):
+                    found.add(m)
+            for m, _t, k, a in g.in_edges(n, keys=True, data=True):
+                if self._edge_ok(k, a, rel_types, documents):
+                    found.add(m)
+        if labels is not None:
+            found = {m for m in found if g.nodes[m]["label"] in labels}
+        return sorted(found.difference(exclude))[:max(limit, 0)]
+
+    def _edges_among(self, ids: list[str], rel_types: list[str] | None,
+                     documents: list[str] | None) -> list[EdgeView]:
+        g = self.graph
+        keep = set(ids)
+        return [self._edge(g, s, t, k, a) for s in ids if s in g
+                for _s, t, k, a in g.out_edges(s, keys=True, data=True)
+                if t in keep and self._edge_ok(k, a, rel_types, documents)]
+
+    def _shortest_node_paths(self, source_id: str, target_id: str, rel_types: list[str] | None,
+                             max_length: int, cap: int) -> list[list[str]]:
+        """All undirected shortest paths by a bidirectional, level-synchronous BFS (each step grows
+        the smaller frontier), then enumeration through the meeting level, at most `cap` paths."""
+        g = self.graph
+        allowed = set(rel_types) if rel_types is not None else None
+        succ, pred = g._succ, g._pred
+
+        def neighbours(n: str) -> set[str]:
+            out: set[str] = set()
+            for adj in (succ[n], pred[n]):
+                for m, keys in adj.items():
+                    if allowed is None or any(k in allowed for k in keys):
+                        out.add(m)
+            return out
+
+        par = ({source_id: []}, {target_id: []})          # node → parents towards its side's root
+        frontier = ([source_id], [target_id])
+        depth = [0, 0]
+        meet: list[str] = []
+        while frontier[0] and frontier[1] and depth[0] + depth[1] < max_length:
+            side = 0 if len(frontier[0]) <= len(frontier[1]) else 1
+            seen, other = par[side], par[1 - side]
+            nxt: dict[str, list[str]] = {}
+            for n in frontier[side]:
+                for m in neighbours(n):
+                    if m not in seen:
+                        nxt.setdefault(m, []).append(n)
+            seen.update(nxt)
+            depth[side] += 1
+            frontier = (sorted(nxt), frontier[1]) if side == 0 else (frontier[0], sorted(nxt))
+            meet = sorted(m for m in nxt if m in other and _at_depth(other, m, depth[1 - side]))
+            if meet:
+                break
+        if not meet:
+            return []
+
+        def walk(tree: dict[str, list[str]], node: str) -> list[list[str]]:
+            if not tree[node]:
+                return [[node]]
+            out = []
+            for p in sorted(tree[node]):
+                for rest in walk(tree, p):
+                    out.append(rest + [node])
+                    if len(out) >= cap:
+                        return out
+            return out
+        paths: list[list[str]] = []
+        for m in meet:
+            for left in walk(par[0], m):
+                for right in walk(par[1], m):
+                    paths.append(left + list(reversed(right))[1:])
+                    if len(paths) >= cap:
+                        return paths
+        return paths
+
+    def _search_index(self) -> "_SearchIndex":
+        g = self.graph
+        with self._mutex:
+            if self._index is None:
+                self._index = _SearchIndex(g)
+            return self._index
+
+    def _search_candidates(self, q: str, qtokens: set[str], labels: list[str] | None,
+                           limit: int) -> list[tuple[str, str, str, list[str]]]:
+        g = self.graph
+        idx = self._search_index()
+        ids = idx.candidates(q, qtokens)
+        out = []
+        for n in sorted(ids):
+            a = g.nodes[n]
+            if labels is None or a["label"] in labels:
+                out.append((n, a["label"], a["name"], list(a["aliases"])))
+        return out
+
+    def _lookup(self, name_or_id: str) -> list[tuple[str, str, str, list[str]]]:
+        g = self.graph
+        idx = self._search_index()
+        ids = set(idx.exact.get(norm(name_or_id), ()))
+        if name_or_id in g:
+            ids.add(name_or_id)
+        ids |= set(idx.verbatim.get(name_or_id, ()))
+        return [(n, g.nodes[n]["label"], g.nodes[n]["name"], list(g.nodes[n]["aliases"])) for n in sorted(ids)]
+
+
+def _at_depth(tree: dict[str, list[str]], node: str, depth: int) -> bool:
+    """Whether `node` sits exactly `depth` levels below the root of a BFS parent tree."""
+    d = 0
+    while tree[node]:
+        node = tree[node][0]
+        d += 1
+    return d == depth
+
+
+class _SearchIndex:
+    """Normalised keys and cjk tokens of every entity, built lazily after each change.
+
+    Substring candidates come from one scan of all keys joined in a single string; fuzzy candidates
+    from an inverted token index, keeping exactly the keys whose Dice similarity reaches FUZZY_MIN."""
+
+    def __init__(self, g: nx.MultiDiGraph):
+        texts: list[str] = []
+        self.node_of_text: list[str] = []
+        self.exact: dict[str, list[str]] = {}
+        self.verbatim: dict[str, list[str]] = {}
+        self.key_node: list[str] = []
+        self.key_size: list[int] = []
+        self.by_token: dict[str, list[int]] = {}
+        for n, a in g.nodes(data=True):
+            keys = search_keys(a["name"], a["aliases"])
+            texts.append("\n" + "\n".join(keys) + "\n")
+            self.node_of_text.append(n)
+            for k in keys:
+                self.exact.setdefault(k, []).append(n)
+                toks = tokens(k)
+                ki = len(self.key_node)
+                self.key_node.append(n)
+                self.key_size.append(len(toks))
+                for t in toks:
+                    self.by_token.setdefault(t, []).append(ki)
+            for v in [a["name"], *a["aliases"]]:
+                self.verbatim.setdefault(v, []).append(n)
+        self.starts: list[int] = []
+        pos = 0
+        for t in texts:
+            self.starts.append(pos)
+            pos += len(t)
+        self.blob = "".join(texts)
+
+    def candidates(self, q: str, qtokens: set[str]) -> set[str]:
+        found: set[str] = set()
+        if q and "\n" not in q:
+            for m in re.finditer(re.escape(q), self.blob):
+                found.add(self.node_of_text[bisect.bisect_right(self.starts, m.start()) - 1])
+        if qtokens:
+            counts: dict[int, int] = {}
+            for t in qtokens:
+                for ki in self.by_token.get(t, ()):
+                    counts[ki] = counts.get(ki, 0) + 1
+            nq = len(qtokens)
+            for ki, c in counts.items():
+                if 2.0 * c / (nq + self.key_size[ki]) >= FUZZY_MIN:
+                    found.add(self.key_node[ki])
+        return found

@@ -1,0 +1,54 @@
+"""Quality gates of issue 3, measured by the scorer against the hand-written gold annotations.
+
+Gates (not to be lowered): seeds responsibility pairs F1 ≥ 0.95, lead pairs F1 ≥ 0.95, entities
+F1 ≥ 0.90; corpus gold responsibility pairs F1 ≥ 0.90.
+"""
+from __future__ import annotations
+
+import pytest
+
+from extract.score import gold_files, score
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    if not gold_files("seeds"):
+        pytest.fail("no gold annotations under tests/gold/seeds")
+    return score("seeds")
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    if not gold_files("corpus"):
+        pytest.fail("no gold annotations under tests/gold/corpus")
+    return score("corpus")
+
+
+def _detail(res, metric):
+    x = res[metric]
+    return f"{metric}: P={x.precision:.3f} R={x.recall:.3f} misses={x.misses[:8]} extras={x.extras[:8]}"
+
+
+def test_seeds_responsibility_pairs_f1_at_least_095(seeds):
+    assert seeds["responsibility pairs"].f1 >= 0.95, _detail(seeds, "responsibility pairs")
+
+
+def test_seeds_lead_pairs_f1_at_least_095(seeds):
+    assert seeds["lead pairs"].f1 >= 0.95, _detail(seeds, "lead pairs")
+
+
+def test_seeds_entities_f1_at_least_090(seeds):
+    assert seeds["entities"].f1 >= 0.90, _detail(seeds, "entities")
+
+
+def test_corpus_responsibility_pairs_f1_at_least_090(corpus):
+    assert corpus["responsibility pairs"].f1 >= 0.90, _detail(corpus, "responsibility pairs")
+
+
+def test_scorer_counts_a_missing_relation_as_a_miss(seeds):
+    """The scorer itself: an empty prediction has recall 0 on a gold set that is not empty."""
+    from extract.score import PRF
+    m = PRF()
+    m.add("d", {("a", "b")}, set())
+    assert (m.tp, m.fn, m.recall, m.f1) == (0, 1, 0.0, 0.0)
+    assert seeds["responsibility pairs"].tp > 100  # the seeds' gold is really used

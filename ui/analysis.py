@@ -1,0 +1,222 @@
+"""App-side analysis on top of the store's methods (no Cypher): responsibility rows, loads by agency
+and province, co-responsible pairs, areas by agency, the responsibility matrix (任务分工表) and the
+places for the map. Everything starts from `store.subgraph(rel_types=ROLE_TYPES, …)` so it works the
+same on both backends.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pandas as pd
+
+from graph import analytics
+from graph.model import ROLE_TYPES
+from graph.store import NodeView, Subgraph
+from ui import geo
+from ui.labels import ROLE_ZH
+
+PLACE_LABELS = ("Province", "City", "County")
+ROLE_RANK = {r: i for i, r in enumerate(ROLE_TYPES)}
+
+
+def measure_doc(node: NodeView, evidence_docs: list[str]) -> str:
+    """Document stem of a clause/task: its `doc_id` property, its id, else the edge evidence."""
+    for key in ("doc_id", "document"):
+        if node.properties.get(key):
+            return str(node.properties[key]).removeprefix("document:")
+    m = re.match(r"clause:([^#]+)#", node.id)
+    if m:
+        return m.group(1)
+    return evidence_docs[0] if evidence_docs else ""
+
+
+def responsibility_frame(sub: Subgraph) -> pd.DataFrame:
+    """One row per (actor, role, measure) edge of a role subgraph."""
+    nodes = {n.id: n for n in sub.nodes}
+    rows = []
+    for e in sub.edges:
+        if e.type not in ROLE_RANK or e.source not in nodes or e.target not in nodes:
+            continue
+        actor, measure = nodes[e.source], nodes[e.target]
+        docs = [str(ev.get("doc_id")) for ev in e.evidence if ev.get("doc_id")]
+        number = measure.properties.get("number")
+        rows.append({
+            "actor_id": actor.id, "actor": actor.name, "actor_label": actor.label,
+            "role": e.type, "role_zh": ROLE_ZH.get(e.type, e.type),
+            "measure_id": measure.id, "measure": measure.properties.get("title") or measure.name,
+            "measure_label": measure.label, "number": int(number) if isinstance(number, (int, float)) else None,
+            "section": measure.properties.get("section"),
+            "doc_id": measure_doc(measure, docs),
+            "areas": list(measure.properties.get("areas") or []),
+            "evidence": e.evidence[0].get("text", "") if e.evidence else "",
+        })
+    cols = ["actor_id", "actor", "actor_label", "role", "role_zh", "measure_id", "measure",
+            "measure_label", "number", "section", "doc_id", "areas", "evidence"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _load_frame(loads, top: int | None = None) -> pd.DataFrame:
+    """graph.analytics Load rows → a name × role (中文) table, heaviest first."""
+    rows = {ld.name: {ROLE_ZH[r]: ld.by_role.get(r, 0) for r in ROLE_TYPES} for ld in loads[:top]}
+    t = pd.DataFrame.from_dict(rows, orient="index")
+    if t.empty:
+        return t
+    return t.loc[:, (t != 0).any(axis=0)]
+
+
+def load_by_agency(scope: Subgraph, documents=None, areas=None, top: int = 20) -> pd.DataFrame:
+    """Measures per actor by role (graph.analytics.responsibility_load)."""
+    return _load_frame(analytics.responsibility_load(scope, documents, areas), top)
+
+
+def load_by_province(scope: Subgraph, documents=None, areas=None) -> pd.DataFrame:
+    """Measures per province by role, summed over each province's actors (graph.analytics)."""
+    return _load_frame(analytics.load_by_province(scope, documents, areas))
+
+
+def co_responsible_pairs(scope: Subgraph, documents=None, top: int = 15) -> pd.DataFrame:
+    """Actor pairs by the number of measures they share (graph.analytics.co_responsibility)."""
+    return pd.DataFrame([{"机构 A": p.a_name, "机构 B": p.b_name, "共同措施 shared": p.weight}
+                         for p in analytics.co_responsibility(scope, documents)[:top]])
+
+
+class PlaceResolver:
+    """Attributes an actor to a place: itself if a place, else a place whose name or alias prefixes
+    the actor's name (上海海关 → 上海市), from the graph first, then from the national coordinates."""
+
+    def __init__(self, everything: Subgraph) -> None:
+        self.nodes = {n.id: n for n in everything.nodes}
+        self.parent: dict[str, str] = {}
+        for e in everything.edges:
+            if e.type == "LOCATED_IN" and e.source in self.nodes and e.target in self.nodes:
+                self.parent.setdefault(e.source, e.target)
+        self.prefixes: list[tuple[str, str]] = []  # (prefix, place name)
+        self.place_by_name: dict[str, NodeView] = {}
+        for n in everything.nodes:
+            if n.label in PLACE_LABELS:
+                self.place_by_name[n.name] = n
+                for form in [n.name, *(n.properties.get("aliases") or [])]:
+                    if isinstance(form, str) and len(form) >= 2:
+                        self.prefixes.append((form, n.name))
+        for name, rows in geo.coordinates().items():
+            if any(r["level"] in ("province", "city") for r in rows):
+                self.prefixes.append((name, name))
+                short = re.sub(r"(省|市|自治区|特别行政区)$", "", name)
+                if len(short) >= 2 and short != name:
+                    self.prefixes.append((short, name))
+        self.prefixes.sort(key=lambda p: -len(p[0]))
+
+    def place_of(self, actor_id: str, name: str, label: str) -> str | None:
+        if label in PLACE_LABELS:
+            return name
+        for prefix, place in self.prefixes:
+            if name.startswith(prefix):
+                return place
+        return None
+
+    def province_of(self, place: str | None) -> str | None:
+        if place is None:
+            return None
+        node = self.place_by_name.get(place)
+        seen = set()
+        while node is not None and node.label != "Province" and node.id not in seen:
+            seen.add(node.id)
+            up = self.parent.get(node.id)
+            node = self.nodes.get(up) if up else None
+        if node is not None and node.label == "Province":
+            return node.name
+        rows = geo.coordinates().get(place, [])
+        return rows[0]["province"] if rows else None
+
+
+def areas_by_agency(df: pd.DataFrame, top: int = 15) -> pd.DataFrame:
+    """Long table (actor, area, measures) for the areas chart."""
+    if df.empty:
+        return pd.DataFrame(columns=["actor", "area", "measures"])
+    ex = df.explode("areas").dropna(subset=["areas"])
+    if ex.empty:
+        return pd.DataFrame(columns=["actor", "area", "measures"])
+    top_actors = ex.groupby("actor").measure_id.nunique().sort_values(ascending=False).index[:top]
+    ex = ex[ex.actor.isin(top_actors)]
+    return (ex.groupby(["actor", "areas"]).measure_id.nunique().reset_index()
+            .rename(columns={"areas": "area", "measure_id": "measures"}))
+
+
+def responsibility_matrix(scope: Subgraph, document: str) -> pd.DataFrame:
+    """任务分工表 of one document: measures as rows (by number), actors as columns, cell = strongest
+    role in 中文 (graph.analytics.responsibility_matrix)."""
+    table = analytics.responsibility_matrix(scope, document).table(zh=True)
+    head, body = table[0], table[1:]
+    if len(head) <= 2:
+        return pd.DataFrame()
+    labels = [f"{num}. {title}" if num not in ("", None) else str(title) for num, title, *_ in body]
+    return pd.DataFrame([row[2:] for row in body], index=pd.Index(labels, name="条款 measure"),
+                        columns=head[2:])
+
+
+ROLE_CELL_COLOURS = {"牵头": "#f8c9c9", "共同牵头": "#fde0c2", "负责": "#cfe3f6", "配合": "#d4efd0"}
+
+
+def role_cell_style(value: str) -> str:
+    """CSS for a matrix cell: one light colour per role (same hues as the graph's edges)."""
+    colour = ROLE_CELL_COLOURS.get(value)
+    return f"background-color: {colour}" if colour else ""
+
+
+@dataclass
+class PlacePoint:
+    name: str
+    label: str
+    province: str
+    lng: float
+    lat: float
+    measures: int
+    actors: int
+
+
+def place_points(df: pd.DataFrame, resolver: PlaceResolver, everything: Subgraph,
+                 by_province: bool = False) -> tuple[list[PlacePoint], pd.DataFrame]:
+    """Map points sized by distinct measures of the actors attributed to each place, and the
+    responsibility rows with their place column (for the measure list of a selected place)."""
+    if df.empty:
+        return [], df.assign(place=[])
+    places = [resolver.place_of(a, n, lab) for a, n, lab in zip(df.actor_id, df.actor, df.actor_label)]
+    if by_province:
+        places = [resolver.province_of(p) for p in places]
+    df = df.assign(place=places)
+    zones = _zone_centres(everything, resolver)
+    points = []
+    for place, grp in df.dropna(subset=["place"]).groupby("place"):
+        node = resolver.place_by_name.get(place)
+        label = node.label if node else (geo.coordinates().get(place, [{}])[0].get("level", "") or "").title()
+        parents = [p for p in (resolver.province_of(place),) if p]
+        xy = geo.locate(place, node.label if node else "", node.properties if node else {}, parents)
+        if xy is None and place in zones:
+            xy = zones[place]
+        if xy is None:
+            continue
+        points.append(PlacePoint(place, label, resolver.province_of(place) or "", xy[0], xy[1],
+                                 grp.measure_id.nunique(), grp.actor.nunique()))
+    # Zones (示范区) are actors too: place them at the centre of their member counties.
+    for zone, xy in zones.items():
+        grp = df[df.actor == zone]
+        if len(grp) and all(p.name != zone for p in points):
+            df.loc[grp.index, "place"] = zone
+            points.append(PlacePoint(zone, "Zone", "", xy[0], xy[1], grp.measure_id.nunique(), 1))
+    return sorted(points, key=lambda p: -p.measures), df
+
+
+def _zone_centres(everything: Subgraph, resolver: PlaceResolver) -> dict[str, tuple[float, float]]:
+    members: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    nodes = resolver.nodes
+    for e in everything.edges:
+        if e.type == "PART_OF" and e.target in nodes and nodes[e.target].label == "Zone":
+            src = nodes.get(e.source)
+            if src is not None and src.label in PLACE_LABELS:
+                xy = geo.locate(src.name, src.label, src.properties)
+                if xy:
+                    members[nodes[e.target].name].append(xy)
+    return {z: (sum(x for x, _ in pts) / len(pts), sum(y for _, y in pts) / len(pts))
+            for z, pts in members.items() if pts}

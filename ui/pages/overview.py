@@ -1,0 +1,66 @@
+"""总览 Overview: counts by type, responsibility load by agency and province, documents, top pairs."""
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from graph.model import ROLE_TYPES
+from ui import analysis, charts, state
+from ui.labels import doc_stem, label_caption
+
+st.title("总览 Overview")
+sess = state.session()
+f = sess.filters
+with state.page_guard():
+    stats = state.cached_stats(sess.store, sess.key)
+    cols = st.columns(4)
+    cols[0].metric("节点 Nodes", stats.total_nodes)
+    cols[1].metric("关系 Relationships", stats.total_relationships)
+    cols[2].metric("条款 Clauses", stats.nodes.get("Clause", 0))
+    cols[3].metric("机构 Agencies", stats.nodes.get("Agency", 0) + stats.nodes.get("Customs", 0))
+
+    roles = state.cached_subgraph(sess.store, sess.key, rel_types=ROLE_TYPES,
+                                  documents=f.documents, areas=f.areas)
+    df = analysis.responsibility_frame(roles)
+    scope = state.cached_subgraph(sess.store, sess.key, areas=f.areas)  # whole graph, area-filtered
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader("按类型计数 Counts by type")
+        st.altair_chart(charts.counts({label_caption(k): v for k, v in stats.nodes.items()}, "节点 nodes"),
+                        width="stretch")
+    with right:
+        st.subheader("关系类型 Relationship types")
+        st.altair_chart(charts.counts(stats.relationships, "关系 relationships"), width="stretch")
+
+    if df.empty:
+        st.info("当前筛选下没有职责关系 No responsibilities under the current filters.")
+    else:
+        left, right = st.columns(2)
+        with left:
+            st.subheader("机构职责量 Load by agency")
+            st.altair_chart(charts.stacked_roles(analysis.load_by_agency(scope, f.docs_or_none, f.areas_or_none)),
+                            width="stretch")
+        with right:
+            st.subheader("按省份 Load by province")
+            st.altair_chart(charts.stacked_roles(analysis.load_by_province(scope, f.docs_or_none, f.areas_or_none)),
+                            width="stretch")
+        st.subheader("政策领域 × 机构 Areas by agency")
+        areas = analysis.areas_by_agency(df)
+        if areas.empty:
+            st.caption("没有领域标注 No areas on these measures.")
+        else:
+            st.altair_chart(alt.Chart(areas).mark_rect().encode(
+                x=alt.X("area:N", title="领域 area"),
+                y=alt.Y("actor:N", title=None, sort="-color", axis=alt.Axis(labelLimit=240, labelOverlap=False)),
+                color=alt.Color("measures:Q", title="措施 measures"),
+                tooltip=["actor", "area", "measures"]), width="stretch")
+        st.subheader("共同负责 Top co-responsible pairs")
+        st.dataframe(analysis.co_responsible_pairs(scope, f.docs_or_none), hide_index=True, width="stretch")
+
+    st.subheader("文件 Documents")
+    docs = state.cached_documents(sess.store, sess.key)
+    st.dataframe(pd.DataFrame([{
+        "id": doc_stem(d.id), "标题 title": d.properties.get("title") or d.name,
+        "类型 kind": d.properties.get("kind", ""), "日期 date": d.properties.get("date", ""),
+        "施行 effective": d.properties.get("effective_date", ""),
+        "条款 clauses": d.properties.get("clauses", 0)} for d in docs]), hide_index=True, width="stretch")

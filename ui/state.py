@@ -1,0 +1,219 @@
+"""Shared app state: the store and nlp pipeline (cache_resource), cached query results (cache_data),
+the global filters and the page guard that turns any error into one line for the user.
+
+Pages call the `cached_*` functions; every one of them goes through `graph` methods (no Cypher here).
+Query caches are keyed on the store's identity (backend + address), so a test or a second app with
+another KG_DATA never sees stale results; `clear_query_cache()` runs after an ingest.
+"""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Sequence
+
+import streamlit as st
+
+from graph.errors import KGError, StoreUnavailable
+from graph.store import GraphStore, Responsibility, Stats, Subgraph, NodeView, SearchHit
+
+FILTER_DOCS = "filter_documents"
+# Query results are reused for this long; a change made outside the app (e.g. `kg build`) shows
+# within this time, one made by the app's own ingest at once (the cache is cleared).
+QUERY_TTL_S = 120
+FILTER_AREAS = "filter_areas"
+
+
+def _config_key() -> tuple[str, ...]:
+    """What decides which store `open_store()` opens (so a changed env gets a fresh store)."""
+    return tuple(os.environ.get(k, "") for k in
+                 ("KG_BACKEND", "KG_DATA", "NEO4J_URI", "NEO4J_USER", "NEO4J_DATABASE"))
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(config: tuple[str, ...]) -> GraphStore:
+    from graph import open_store
+    return open_store()
+
+
+def get_store() -> GraphStore | None:
+    """The store, or None when it cannot be opened (the reason is in `store_error()`).
+
+    Failures are not cached, so the app recovers on the next rerun once Neo4j is back."""
+    try:
+        store = _open_store(_config_key())
+    except KGError as err:
+        st.session_state["_store_error"] = str(err)
+        return None
+    except Exception as err:  # noqa: BLE001 - a driver error must not become a traceback
+        st.session_state["_store_error"] = f"graph store unavailable: {type(err).__name__}: {err}"
+        return None
+    st.session_state.pop("_store_error", None)
+    return store
+
+
+def store_error() -> str | None:
+    return st.session_state.get("_store_error")
+
+
+def store_key(store: GraphStore) -> str:
+    """Cache key of a store: backend and address (plus the config it was opened with)."""
+    return "|".join((store.backend, *_config_key()))
+
+
+def require_store() -> GraphStore:
+    """The store, or a one-line message and a stop of this page (the rest of the app still loads)."""
+    store = get_store()
+    if store is None:
+        st.warning(f"图谱不可用 Graph unavailable: {store_error()}")
+        st.stop()
+    return store
+
+
+@contextmanager
+def page_guard() -> Iterator[None]:
+    """Turn project errors (and anything unexpected) into one line; never a traceback."""
+    try:
+        yield
+    except StoreUnavailable as err:
+        _open_store.clear()  # reconnect on the next run
+        st.warning(f"图谱不可用 Graph unavailable: {_one_line(err)}")
+    except KGError as err:
+        st.error(_one_line(err))
+    except Exception as err:  # noqa: BLE001
+        st.error(f"出错了 Error: {type(err).__name__}: {_one_line(err)}")
+
+
+def _one_line(err: BaseException) -> str:
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The global sidebar filters; empty means no restriction."""
+    documents: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+
+    @property
+    def docs_or_none(self) -> list[str] | None:
+        return list(self.documents) or None
+
+    @property
+    def areas_or_none(self) -> list[str] | None:
+        return list(self.areas) or None
+
+
+def filters() -> Filters:
+    return Filters(tuple(st.session_state.get(FILTER_DOCS, ()) or ()),
+                   tuple(st.session_state.get(FILTER_AREAS, ()) or ()))
+
+
+def clear_query_cache() -> None:
+    """Forget every cached query result (after an ingest changed the graph)."""
+    st.cache_data.clear()
+
+
+# -- cached queries -------------------------------------------------------------------------------
+# `_store` is not hashed (leading underscore); `key` identifies it instead.
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_S, max_entries=64)
+def cached_describe(_store: GraphStore, key: str) -> dict[str, Any]:
+    return _store.describe()
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_S, max_entries=16)
+def cached_stats(_store: GraphStore, key: str) -> Stats:
+    return _store.stats()
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_S, max_entries=16)
+def cached_documents(_store: GraphStore, key: str) -> list[NodeView]:
+    return _store.documents()
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_S, max_entries=256)
+def cached_search(_store: GraphStore, key: str, query: str, labels: tuple[str, ...] = (),
+                  limit: int = 20) -> list[SearchHit]:
+    return _store.search(query, labels=list(labels) or None, limit=limit)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_S, max_entries=256)
+def cached_entity(_store: GraphStore, key: str, entity_id: str):
+    return _store.entity(entity_id)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_S, max_entries=256)
+def cached_who_leads(_store: GraphStore, key: str, entity_id: str, documents: tuple[str, ...] = (),
+                     roles: tuple[str, ...] = (), areas: tuple[str, ...] = ()) -> list[Responsibility]:
+    return _store.who_leads(entity_id, documents=list(documents) or None,
+                            roles=list(roles) or None, areas=list(areas) or None)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_S, max_entries=128)
+def cached_neighbourhood(_store: GraphStore, key: str, entity_ids: tuple[str, ...], depth: int = 1,
+                         labels: tuple[str, ...] = (), rel_types: tuple[str, ...] = (),
+                         documents: tuple[str, ...] = (), node_cap: int = 300) -> Subgraph:
+    return _store.neighbourhood(list(entity_ids), depth=depth, labels=list(labels) or None,
+                                rel_types=list(rel_types) or None,
+                                documents=list(documents) or None, node_cap=node_cap)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_S, max_entries=64)
+def cached_paths(_store: GraphStore, key: str, source_id: str, target_id: str,
+                 rel_types: tuple[str, ...] = (), max_length: int = 6, limit: int = 5) -> list[Subgraph]:
+    return _store.paths(source_id, target_id, rel_types=list(rel_types) or None,
+                        max_length=max_length, limit=limit)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_S, max_entries=64)
+def cached_subgraph(_store: GraphStore, key: str, labels: tuple[str, ...] = (),
+                    rel_types: tuple[str, ...] = (), documents: tuple[str, ...] = (),
+                    areas: tuple[str, ...] = ()) -> Subgraph:
+    return _store.subgraph(labels=list(labels) or None, rel_types=list(rel_types) or None,
+                           documents=list(documents) or None, areas=list(areas) or None)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_S, max_entries=16)
+def cached_entity_index(_store: GraphStore, key: str) -> list[tuple[str, str, str]]:
+    """(id, label, name) of every non-document node, sorted by label then name: options for the
+    search-as-you-type pickers (the browser filters them on each keystroke)."""
+    sub = _store.subgraph()
+    rows = [(n.id, n.label, n.name) for n in sub.nodes]
+    return sorted(rows, key=lambda r: (r[1], r[2]))
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_S, max_entries=16)
+def cached_areas(_store: GraphStore, key: str) -> list[str]:
+    """Every policy area carried by a Clause or Task."""
+    sub = _store.subgraph(labels=["Clause", "Task"])
+    found: set[str] = set()
+    for n in sub.nodes:
+        found.update(str(a) for a in (n.properties.get("areas") or []))
+    return sorted(found)
+
+
+@dataclass
+class Session:
+    """Per-page convenience bundle."""
+    store: GraphStore
+    key: str
+    filters: Filters = field(default_factory=Filters)
+
+
+def session() -> Session:
+    store = require_store()
+    return Session(store=store, key=store_key(store), filters=filters())
+
+
+# -- the nlp pipeline -------------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner="加载抽取管线 Loading the extraction pipeline…")
+def get_nlp():
+    """The spaCy pipeline built by `extract.load_nlp()`, once per process."""
+    import extract
+    return extract.load_nlp()
+
+
+def as_tuple(values: Sequence[str] | None) -> tuple[str, ...]:
+    return tuple(values or ())

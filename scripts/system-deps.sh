@@ -3,6 +3,7 @@
 #   java+javac (openjdk-17-jdk-headless) and Maven  -> the local Neo4j (graph/local_neo4j.py)
 #   chromium                                        -> browser tests (Playwright drives /usr/bin/chromium)
 #   docker-compose                                  -> tests/test_compose.py (`docker-compose config -q`)
+#   fonts-noto-cjk                                  -> Chinese text in screenshots and PNG exports
 # Idempotent and quiet: does nothing (and prints nothing) when everything is there.
 set -euo pipefail
 
@@ -11,6 +12,8 @@ command -v java >/dev/null 2>&1 && command -v javac >/dev/null 2>&1 || missing+=
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+# Chinese glyphs in the browser screenshots and the app's PNG export
+[ -d /usr/share/fonts/opentype/noto ] && ls /usr/share/fonts/opentype/noto | grep -qi cjk || missing+=(fonts-noto-cjk)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -1,7 +1,8 @@
 """YRD Policy Graph (长三角政策知识图谱): the Streamlit explorer.
 
 Run with `streamlit run app.py`. The store comes from `graph.open_store()` (embedded by default,
-Neo4j with KG_BACKEND=neo4j or NEO4J_URI); pages live in ui/pages/ and stay thin.
+Neo4j with KG_BACKEND=neo4j or NEO4J_URI; the connection comes from the environment or from
+Streamlit secrets, see ui/state.py); pages live in ui/pages/ and stay thin.
 """
 from __future__ import annotations
 

@@ -1,7 +1,18 @@
 """The project's documented errors. Each carries a one-line message meant for the user.
 
 `extract` and `graph` both raise these; the CLI and the app print `str(err)` and never a traceback.
-Exit codes (CLI): see `EXIT_CODES`.
+
+Exit codes of `kg` (`EXIT_CODES` maps the error classes to theirs):
+
+    code  meaning                                             raised as / printed by
+    0     success
+    1     no result (e.g. `kg search` found nothing), other   KGError
+    2     an input document cannot be read                    InputError
+    3     a name or id matches no entity                      EntityNotFound
+    4     the store cannot be reached                         StoreUnavailable
+    5     a console query was refused                         QueryRefused
+    6     bad arguments (argparse usage errors) or config     ConfigError, kg.cli.KGArgumentParser
+    130   interrupted (Ctrl-C)                                kg.cli.main
 """
 from __future__ import annotations
 

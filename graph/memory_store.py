@@ -4,6 +4,7 @@
 - Saved atomically: a temporary file in the same folder, fsync, then `os.replace`.
 - Writers hold an exclusive `fcntl` lock on `<file>.lock` for read-modify-write, so two concurrent
   builds or ingests never lose each other's work nor corrupt the file.
+- A writer killed mid-save leaves `.<file>.<random>.tmp` behind; the next writer deletes it under the lock.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from graph.store import (EdgeView, GraphStore, MergeReport, NodeView, Progress, 
                          check_labels, check_types, sort_edges, sort_nodes, stats_from_counts, _named)
 
 FORMAT = "yrd-policy-graph/1"
+_TMP_SUFFIX = ".tmp"
 
 
 class MemoryStore(GraphStore):
@@ -85,11 +87,8 @@ class MemoryStore(GraphStore):
                       for s, t, k, a in g.edges(keys=True, data=True)],
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        # Writers hold the lock, so any temporary file left here is from a killed writer.
-        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
-            with contextlib.suppress(OSError):
-                stale.unlink()
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        self._remove_stale_temp_files()
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=_TMP_SUFFIX, dir=self.path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
@@ -107,6 +106,18 @@ class MemoryStore(GraphStore):
             finally:
                 os.close(dfd)
         self._stamp = self._file_stamp()
+
+    def _remove_stale_temp_files(self) -> None:
+        """Delete temporary files a killed writer of this store left behind (call under the lock).
+
+        Only names `.<file>.<random>.tmp` whose random part has no dot: a store in the same folder
+        whose file name starts with ours (`graph.json.bak`) has its own lock and live temp files."""
+        own = re.compile(re.escape(f".{self.path.name}.") + r"[^./]+" + re.escape(_TMP_SUFFIX))
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(self.path.parent):
+                if own.fullmatch(entry.name):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
 
     @contextlib.contextmanager
     def _write_lock(self) -> Iterator[None]:

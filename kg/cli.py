@@ -2,22 +2,33 @@
 
 Each group of subcommands lives in its own module with `register(subparsers)`; errors derived from
 `graph.errors.KGError` are printed as one line (`kg: error: …`) with their exit code, never a traceback.
+Bad arguments print the usage and one line, and exit with ConfigError's code (6); see graph/errors.py.
 """
 from __future__ import annotations
 
 import argparse
 import sys
+from typing import NoReturn
 
-from graph.errors import KGError
+from graph.errors import ConfigError, KGError
 
 # Modules that add subcommands; each defines register(subparsers) and sets args.func.
 COMMAND_MODULES = ("kg.cmd_extract", "kg.cmd_graph", "kg.cmd_neo4j")
 
 
+class KGArgumentParser(argparse.ArgumentParser):
+    """argparse whose usage errors exit with ConfigError's code (6) instead of argparse's 2, which
+    this project gives to InputError (a document that cannot be read). Subparsers inherit it."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(ConfigError.exit_code, f"{self.prog}: error: {message.replace(chr(10), ' ')}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     import importlib
 
-    parser = argparse.ArgumentParser(
+    parser = KGArgumentParser(
         prog="kg", description="YRD Policy Graph (长三角政策知识图谱): extract, build, query, export.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:

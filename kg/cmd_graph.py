@@ -241,7 +241,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             _dump(hits)
             return 0
         if not hits:
-            print("no match", file=sys.stderr)
+            print(f"kg: no match for {args.query!r}", file=sys.stderr)
             return 1
         for h in hits:
             alias = f"  ({'、'.join(h.aliases[:4])})" if h.aliases else ""

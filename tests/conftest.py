@@ -12,8 +12,8 @@ so CI can never pass on skipped Neo4j tests.
         clean_neo4j.execute_query("CREATE (:X {v: $v})", v=1, database_=...)
 
 Fixtures: `neo4j_settings` (session; where to connect), `neo4j_driver` (session; a verified driver),
-`clean_neo4j` (function; deletes every node and relationship first, drops nothing else, returns the
-driver). Any test that uses one of them gets the `neo4j` marker automatically.
+`clean_neo4j` (function; deletes every node and relationship first, in batches of 10,000 nodes per
+transaction, drops nothing else, returns the driver). Any test that uses one of them gets the `neo4j` marker automatically.
 """
 from __future__ import annotations
 
@@ -96,9 +96,15 @@ def neo4j_driver(neo4j_settings: Neo4jSettings) -> Iterator[neo4j.Driver]:
     driver.close()
 
 
-def empty_neo4j(driver: neo4j.Driver, database: str | None) -> None:
-    """Delete every node and relationship; indexes and constraints stay."""
-    driver.execute_query("MATCH (n) DETACH DELETE n", database_=database)
+def empty_neo4j(driver: neo4j.Driver, database: str | None, batch: int = 10_000) -> None:
+    """Delete every node and relationship, `batch` nodes per transaction (a single transaction runs
+    out of transaction memory on ~100k nodes); indexes and constraints stay."""
+    from graph.cypher import DELETE_ALL_BATCH
+
+    while True:
+        result = driver.execute_query(DELETE_ALL_BATCH, limit=batch, database_=database)
+        if result.records[0]["deleted"] < batch:
+            return
 
 
 @pytest.fixture

@@ -29,3 +29,34 @@ def test_cli_neo4j_help_lists_actions():
     assert result.returncode == 0
     for action in ("start", "stop", "status"):
         assert action in result.stdout
+
+
+def _kg(args: list[str], **env: str) -> subprocess.CompletedProcess:
+    import os
+    return subprocess.run([sys.executable, "-m", "kg.cli", *args], cwd=PROJECT_ROOT,
+                          env={**os.environ, **env}, capture_output=True, text=True, timeout=120)
+
+
+def test_cli_usage_errors_exit_with_the_config_error_code(tmp_path):
+    """argparse's own code 2 is InputError's; a bad command line is ConfigError (6): usage, one line."""
+    import pytest
+    from graph.errors import ConfigError, InputError
+
+    data = str(tmp_path / "graph.json")
+    for args in (["no-such-command"], ["search"], ["stats", "--backend", "sqlite"], ["search", "x", "--limit", "many"]):
+        res = _kg(args, KG_DATA=data, KG_BACKEND="memory")
+        assert res.returncode == ConfigError.exit_code != InputError.exit_code, (args, res.stderr)
+        lines = res.stderr.strip().splitlines()
+        assert lines[0].startswith("usage: kg") and lines[-1].startswith("kg") and ": error: " in lines[-1]
+        assert sum(": error: " in ln for ln in lines) == 1 and "Traceback" not in res.stderr
+    with pytest.raises(SystemExit) as exc:       # in-process too, for subcommand parsers
+        build_parser().parse_args(["search", "x", "--limit", "many"])
+    assert exc.value.code == ConfigError.exit_code
+    assert _kg(["--help"]).returncode == 0
+
+
+def test_cli_search_without_a_match_says_so_on_one_line(tmp_path):
+    res = _kg(["search", "不存在的机构"], KG_DATA=str(tmp_path / "graph.json"), KG_BACKEND="memory")
+    assert res.returncode == 1 and res.stdout == ""
+    assert res.stderr.strip().splitlines() == [res.stderr.strip()] and "no match for" in res.stderr
+    assert "不存在的机构" in res.stderr

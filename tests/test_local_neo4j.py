@@ -207,3 +207,28 @@ def test_clean_neo4j_gives_an_empty_database_and_keeps_indexes(clean_neo4j, neo4
                                         database_=db).records[0]["names"]
     assert "probe_name" in indexes
     clean_neo4j.execute_query("DROP INDEX probe_name IF EXISTS", database_=db)
+
+
+class _DeleteCounter:
+    """Wraps a driver and records how many nodes each query deleted."""
+
+    def __init__(self, driver):
+        self.driver, self.deleted = driver, []
+
+    def execute_query(self, *args, **kwargs):
+        result = self.driver.execute_query(*args, **kwargs)
+        self.deleted.append(result.summary.counters.nodes_deleted)
+        return result
+
+
+def test_empty_neo4j_deletes_in_bounded_transactions(clean_neo4j, neo4j_settings):
+    """One transaction for everything runs out of transaction memory on ~100k nodes: each
+    transaction deletes at most `batch` nodes, and together they delete everything."""
+    db = neo4j_settings.database
+    clean_neo4j.execute_query("UNWIND range(1, $n) AS i CREATE (:Probe {i: i})-[:NEXT]->(:Probe)",
+                              n=1250, database_=db)
+    counter = _DeleteCounter(clean_neo4j)
+    empty_neo4j(counter, db, batch=1000)
+    assert clean_neo4j.execute_query("MATCH (n) RETURN count(n) AS c", database_=db).records[0]["c"] == 0
+    assert sum(counter.deleted) == 2500
+    assert len(counter.deleted) >= 3 and max(counter.deleted) <= 1000, counter.deleted

@@ -40,11 +40,15 @@ def engine(tmp_path_factory):
     port = _free_port()
     data = tmp_path_factory.mktemp("restart_engine") / "db"
     try:
-        st = local_neo4j.start(port, data_dir=data)
-    except Exception as err:  # noqa: BLE001 - maven/jars missing on this machine
-        skip_or_fail(f"Neo4j restart test: cannot start a local engine ({err})")
-    yield {"port": port, "data": data, "uri": st.uri}
-    local_neo4j.stop(port)
+        try:
+            st = local_neo4j.start(port, data_dir=data)
+        except Exception as err:  # noqa: BLE001 - maven/jars missing on this machine
+            skip_or_fail(f"Neo4j restart test: cannot start a local engine ({err})")
+        yield {"port": port, "data": data, "uri": st.uri}
+    finally:
+        # stop the engine, then drop its instances/<port>/ folder (pid file, log, start lock)
+        local_neo4j.stop(port)
+        shutil.rmtree(local_neo4j._instance_dir(port), ignore_errors=True)
 
 
 def _one_line(err: BaseException, uri: str) -> None:

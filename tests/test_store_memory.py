@@ -160,3 +160,29 @@ def test_a_writer_killed_mid_save_leaves_a_consistent_file(tmp_path):
     assert n in (policy_only.stats().total_nodes, policy_only.stats().total_nodes + 40001)
     store.merge([news_doc()])
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("name", ["graph.json", "graph[1].json"])
+def test_a_save_removes_temp_files_left_by_a_killed_writer(tmp_path, name):
+    path = tmp_path / name
+    MemoryStore(path).merge([policy_doc()])
+    expected = MemoryStore(tmp_path / "expected.json")
+    expected.merge([policy_doc(), news_doc()])
+    stale = tmp_path / f".{name}.k1ll3d_x.tmp"          # what mkstemp names a SIGKILLed save's file
+    stale.write_text('{"format": "yrd-policy-graph/1", "nodes": [', encoding="utf-8")
+    MemoryStore(path).merge([news_doc()])
+    assert not stale.exists()
+    reopened = MemoryStore(path)
+    assert reopened.stats() == expected.stats()
+    assert reopened.subgraph() == expected.subgraph()
+
+
+def test_a_save_leaves_other_stores_temp_files_alone(tmp_path):
+    """`graph.json.bak` in the same folder is another store with its own lock: its temporary file
+    may belong to a live writer, so a save of `graph.json` must not delete it."""
+    other_tmp = tmp_path / ".graph.json.bak.abc123_x.tmp"
+    other_tmp.write_text("{}", encoding="utf-8")
+    unrelated = tmp_path / ".graph.json.tmp"
+    unrelated.write_text("{}", encoding="utf-8")
+    MemoryStore(tmp_path / "graph.json").merge([policy_doc()])
+    assert other_tmp.exists() and unrelated.exists()

@@ -192,6 +192,8 @@ def cmd_build(args: argparse.Namespace) -> int:
             for g in _extract(files, errors):
                 graphs.append(g)
                 bar.update(1)
+        from extract.follows import link_documents
+        link_documents(graphs)  # FOLLOWS needs the whole batch (第二批 → 第一批)
         if args.reset:
             store.reset()
         with tqdm(total=len(graphs), desc="load", unit="doc", file=sys.stderr, disable=None,

@@ -52,3 +52,15 @@ def test_scorer_counts_a_missing_relation_as_a_miss(seeds):
     m.add("d", {("a", "b")}, set())
     assert (m.tp, m.fn, m.recall, m.f1) == (0, 1, 0.0, 0.0)
     assert seeds["responsibility pairs"].tp > 100  # the seeds' gold is really used
+
+
+@pytest.fixture(scope="module")
+def holdout():
+    if not gold_files("holdout"):
+        pytest.fail("no gold annotations under tests/gold/holdout")
+    return score("holdout")
+
+
+def test_holdout_responsibility_pairs_f1_at_least_090(holdout):
+    """Corpus 04 and 06: gold written after the extractor, never used to tune it."""
+    assert holdout["responsibility pairs"].f1 >= 0.90, _detail(holdout, "responsibility pairs")

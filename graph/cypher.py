@@ -6,22 +6,16 @@ path length (variable-length bounds cannot be parameters in Cypher).
 """
 from __future__ import annotations
 
-from graph.model import ENTITY_LABEL, LABELS, REL_TYPES
+from graph.model import ENTITY_LABEL, LABELS
+from graph.records import check_label, check_rel_type
 
 FULLTEXT_INDEX = "entity_names_fulltext"
 SEARCH_TEXT_INDEX = "entity_search_text"
 
 
-def _label(label: str) -> str:
-    if label not in LABELS:
-        raise ValueError(f"label {label!r} is not in the schema")
-    return label
-
-
-def _rel_type(rel_type: str) -> str:
-    if rel_type not in REL_TYPES:
-        raise ValueError(f"relationship type {rel_type!r} is not in the schema")
-    return rel_type
+# Labels and types are interpolated only after this check against the schema's closed sets.
+_label = check_label
+_rel_type = check_rel_type
 
 
 # -- schema ---------------------------------------------------------------------------------------

@@ -193,7 +193,9 @@ def cmd_build(args: argparse.Namespace) -> int:
                 graphs.append(g)
                 bar.update(1)
         from extract.follows import link_documents
-        link_documents(graphs)  # FOLLOWS needs the whole batch (第二批 → 第一批)
+        # FOLLOWS (第二批 → 第一批) needs the whole batch; extraction JSON given as input (no text)
+        # is loaded exactly as it is.
+        link_documents([g for g in graphs if g.text is not None])
         if args.reset:
             store.reset()
         with tqdm(total=len(graphs), desc="load", unit="doc", file=sys.stderr, disable=None,

@@ -12,7 +12,7 @@ import pytest
 from graph.memory_store import MemoryStore
 from nasties.graphs import expected_counts, synthetic_graphs, write_jsonl
 from store_samples import hostile_doc, sample_graphs
-from test_reliability_faults import KG, ROOT, kg_env, stats
+from test_reliability_faults import KG, ROOT, kg_env, neo4j_kg_env, stats
 
 pytestmark = pytest.mark.slow          # bounded, runs in CI; deselect locally with -m 'not slow'
 
@@ -75,11 +75,7 @@ def test_threads_with_separate_store_objects_on_one_file_lose_nothing(tmp_path, 
 
 @pytest.mark.neo4j
 def test_concurrent_neo4j_builds_never_duplicate_nodes(clean_neo4j, neo4j_settings, parts, tmp_path):
-    env = kg_env(NEO4J_URI=neo4j_settings.uri, KG_BACKEND="neo4j", KG_DATA=str(tmp_path / "unused.json"))
-    if neo4j_settings.password:
-        env.update(NEO4J_USER=neo4j_settings.user, NEO4J_PASSWORD=neo4j_settings.password)
-    if neo4j_settings.database:
-        env["NEO4J_DATABASE"] = neo4j_settings.database
+    env = neo4j_kg_env(neo4j_settings, tmp_path)
     results = _concurrent_builds([parts["a"], parts["b"], parts["c"]], env, "neo4j")
     for r in results:
         assert r.returncode == 0, r.stderr

@@ -31,6 +31,16 @@ def kg_env(**extra: str) -> dict:
     return env
 
 
+def neo4j_kg_env(settings, tmp_path: Path) -> dict:
+    """Environment for a `kg … --backend neo4j` subprocess aimed at the test database."""
+    env = kg_env(NEO4J_URI=settings.uri, KG_BACKEND="neo4j", KG_DATA=str(tmp_path / "unused.json"))
+    if settings.password:
+        env.update(NEO4J_USER=settings.user, NEO4J_PASSWORD=settings.password)
+    if settings.database:
+        env["NEO4J_DATABASE"] = settings.database
+    return env
+
+
 def run_kg(args: list[str], env: dict, timeout: float = 600) -> subprocess.CompletedProcess:
     return subprocess.run(KG + args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
 
@@ -147,11 +157,7 @@ def _wait_no_load(driver, database, timeout: float = 60) -> None:
 
 @pytest.mark.neo4j
 def test_sigkill_during_neo4j_load_rolls_back_and_rerun_completes(clean_neo4j, neo4j_settings, inputs, tmp_path):
-    env = kg_env(NEO4J_URI=neo4j_settings.uri, KG_BACKEND="neo4j", KG_DATA=str(tmp_path / "unused.json"))
-    if neo4j_settings.password:
-        env.update(NEO4J_USER=neo4j_settings.user, NEO4J_PASSWORD=neo4j_settings.password)
-    if neo4j_settings.database:
-        env["NEO4J_DATABASE"] = neo4j_settings.database
+    env = neo4j_kg_env(neo4j_settings, tmp_path)
     db = neo4j_settings.database
     assert run_kg(["build", str(inputs["small"])], env).returncode == 0
     before = stats(env, "neo4j")

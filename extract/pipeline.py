@@ -103,16 +103,26 @@ class PhraseComponent:
 
 class EntityComponent:
     def __init__(self, gaz: Gazetteer) -> None:
+        from extract.bodies import load_body_grammar
+        from extract.jurisdiction import load_jurisdiction_reader
+        from extract.notes import load_note_reader
         from extract.recognise import load_recogniser
         self.rec = load_recogniser()
+        self.jr = load_jurisdiction_reader()
+        self.grammar = load_body_grammar()
+        self.notes = load_note_reader()
 
     def __call__(self, doc: Doc) -> Doc:
         from extract.relations import doc_context
         nd = doc_context(doc)
+        jur = self.jr.read(nd.meta or {}, nd.text, (nd.meta or {}).get("jurisdiction_override"))
+        doc.user_data["kg_jurisdiction"] = jur
         ctx = nd_place(nd, self.rec)
         speakers = [(b.start, b.end, b.speaker, b.level) for b in nd.turns() if b.speaker]
-        doc.user_data["kg_hits"] = self.rec.find(nd.text, doc.user_data.get("kg_gaz_spans", []),
-                                                 ctx, speakers)
+        hits = self.rec.find(nd.text, doc.user_data.get("kg_gaz_spans", []), ctx, speakers)
+        notes = self.notes.find_notes(nd.text)
+        doc.user_data["kg_notes"] = notes
+        doc.user_data["kg_hits"] = self.grammar.augment(nd.text, hits, jur, notes)
         return doc
 
 
@@ -141,7 +151,9 @@ class RelationComponent:
     def __call__(self, doc: Doc) -> Doc:
         from extract.relations import doc_context
         doc.user_data["kg_graph"] = self.rx.build(doc_context(doc), doc.user_data.get("kg_hits", []),
-                                                  doc.user_data.get("kg_area_spans"))
+                                                  doc.user_data.get("kg_area_spans"),
+                                                  doc.user_data.get("kg_jurisdiction"),
+                                                  doc.user_data.get("kg_notes"))
         return doc
 
 

@@ -19,7 +19,7 @@ from graph.model import (ACTOR_LABELS, ROLE_TYPES, DocumentGraph, Entity, Eviden
 
 from extract.document import NormalisedDocument
 from extract.gazetteer import Gazetteer, read_jsonl
-from extract.notes import NoteReader
+from extract.notes import load_note_reader
 from extract.recognise import PLACE_TYPES, Hit, Target
 
 ROLE_RANK = {t: i for i, t in enumerate(ROLE_TYPES)}
@@ -131,7 +131,7 @@ class _Graph:
 class RelationExtractor:
     def __init__(self, gaz: Gazetteer) -> None:
         self.gaz = gaz
-        self.notes = NoteReader()
+        self.notes = load_note_reader()
         self.areas = load_areas()
         cfg = {r["kind"]: r for r in read_jsonl("cues.jsonl")}["running_text"]
         self.cfg = cfg
@@ -155,14 +155,18 @@ class RelationExtractor:
 
     # ------------------------------------------------------------------ entry point
     def build(self, nd: NormalisedDocument, hits: list[Hit],
-              area_spans: list[tuple[int, int]] | None = None) -> DocumentGraph:
+              area_spans: list[tuple[int, int]] | None = None, jurisdiction=None,
+              notes: list | None = None) -> DocumentGraph:
         """The graph of one document. Per-document state lives on a shallow copy, so one extractor
         can serve several threads (the app's sessions)."""
-        return copy.copy(self)._build(nd, hits, area_spans)
+        return copy.copy(self)._build(nd, hits, area_spans, jurisdiction, notes)
 
     def _build(self, nd: NormalisedDocument, hits: list[Hit],
-               area_spans: list[tuple[int, int]] | None) -> DocumentGraph:
+               area_spans: list[tuple[int, int]] | None, jurisdiction=None,
+               notes: list | None = None) -> DocumentGraph:
         self._area_spans = area_spans
+        self._jurisdiction = jurisdiction
+        self._found_notes = notes
         g = _Graph(nd)
         text = nd.text
         top = self._top_level(hits)
@@ -281,7 +285,8 @@ class RelationExtractor:
         lead_rule = False
         starts = [b.start for b, _ in clauses]
         found = 0
-        for note in self.notes.find_notes(text):
+        notes = self._found_notes if self._found_notes is not None else self.notes.find_notes(text)
+        for note in notes:
             found += 1
             lead_rule = lead_rule or note.lead_rule
             target = self._clause_at(clauses, note.start)
@@ -654,6 +659,8 @@ class RelationExtractor:
         did = document_id(nd.doc_id)
         title = meta.get("title") or ""
         props: dict[str, Any] = {"title": title}
+        if self._jurisdiction is not None:
+            props["jurisdiction"] = self._jurisdiction.to_dict()
         for k in ("date", "effective_date", "kind", "source", "author"):
             v = meta.get(k)
             if v is not None and v != "":

@@ -93,12 +93,18 @@ def _pred_refs(g: DocumentGraph, gold_tasks: list[dict]) -> tuple[dict[str, str]
     return refs, ents, clauses
 
 
-def score(which: str = "all", graphs: dict[str, DocumentGraph] | None = None) -> dict[str, PRF]:
-    """Run the extractor over every gold document and compare; returns metric name → PRF."""
+def score(which: str = "all", graphs: dict[str, DocumentGraph] | None = None,
+          per_doc: dict[str, dict[str, PRF]] | None = None) -> dict[str, PRF]:
+    """Run the extractor over every gold document and compare; returns metric name → PRF.
+    `per_doc`, when given, is filled with document → metric name → PRF."""
     from extract import extract_path
     res: dict[str, PRF] = {}
+    doc = ""
 
     def m(name: str) -> PRF:
+        if per_doc is not None:
+            per_doc.setdefault(doc, {}).setdefault(name, PRF())
+            return _Both(res.setdefault(name, PRF()), per_doc[doc][name])
         return res.setdefault(name, PRF())
 
     for s, gpath in gold_files(which):
@@ -129,7 +135,34 @@ def score(which: str = "all", graphs: dict[str, DocumentGraph] | None = None) ->
         ppairs = set().union(*(prels.get(t, set()) for t in ROLE_TYPES))
         m("responsibility pairs").add(doc, gpairs, ppairs)
         m("lead pairs").add(doc, grels.get("LEADS", set()), prels.get("LEADS", set()))
+        if "jurisdiction" in gold:
+            gj, pj = gold["jurisdiction"], g.document.properties.get("jurisdiction") or {}
+            gset = {(gj["name"], tuple(gj.get("parents") or []))}
+            pset = {(pj.get("name"), tuple(pj.get("parents") or []))} if pj else set()
+            m("jurisdiction").add(doc, gset, pset)
     return res
+
+
+class _Both:
+    """Adds to the set's PRF and the document's at once."""
+
+    def __init__(self, *prfs: PRF) -> None:
+        self.prfs = prfs
+
+    def add(self, doc: str, gold: set, pred: set) -> None:
+        for p in self.prfs:
+            p.add(doc, gold, pred)
+
+
+def doc_table(per_doc: dict[str, dict[str, PRF]]) -> str:
+    """One line per document: responsibility, lead and entity F1 (with gold counts), jurisdiction."""
+    lines = [f"{'document':<58} {'resp F1':>7} {'(gold)':>6} {'lead F1':>7} {'(gold)':>6} {'ent F1':>6} {'juris':>5}"]
+    for d, r in sorted(per_doc.items()):
+        rp, lp, ep = r.get("responsibility pairs", PRF()), r.get("lead pairs", PRF()), r.get("entities", PRF())
+        j = r.get("jurisdiction")
+        jt = "-" if j is None else ("ok" if j.fn == 0 and j.fp == 0 else "WRONG")
+        lines.append(f"{d:<58} {rp.f1:7.3f} {rp.tp + rp.fn:6d} {lp.f1:7.3f} {lp.tp + lp.fn:6d} {ep.f1:6.3f} {jt:>5}")
+    return "\n".join(lines)
 
 
 def table(res: dict[str, PRF]) -> str:
@@ -148,20 +181,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--set", choices=("seeds", "corpus", "holdout", "all"), default="all")
     ap.add_argument("--details", action="store_true", help="list misses (gold only) and extras (extracted only)")
     ap.add_argument("--metric", action="append", help="limit --details to these metrics")
+    ap.add_argument("--per-doc", action="store_true", help="one line per document")
+    ap.add_argument("--doc", help="limit --details to documents whose id contains this")
     args = ap.parse_args(argv)
     sets = ("seeds", "corpus", "holdout") if args.set == "all" else (args.set,)
     for s in sets:
-        res = score(s)
+        per: dict[str, dict[str, PRF]] = {}
+        res = score(s, per_doc=per)
         print(f"== {s} ==")
         print(table(res))
+        if args.per_doc:
+            print(doc_table(per))
         if args.details:
             for k, x in res.items():
                 if args.metric and k not in args.metric:
                     continue
                 for d, item in x.misses:
-                    print(f"  MISS  {k:<20} {d}  {item}")
+                    if not args.doc or args.doc in d:
+                        print(f"  MISS  {k:<20} {d}  {item}")
                 for d, item in x.extras:
-                    print(f"  EXTRA {k:<20} {d}  {item}")
+                    if not args.doc or args.doc in d:
+                        print(f"  EXTRA {k:<20} {d}  {item}")
     return 0
 
 

@@ -1,0 +1,325 @@
+"""A grammar of public-body names, and their resolution against the document's jurisdiction.
+
+A name is `[jurisdiction prefix] stem suffix`: the prefix is a place (上海市松江区), a relative prefix
+(市 区 县 镇 街道 省, 市委/区委 for Party organs, 团市委/团区委) or nothing; the suffix comes from
+`data/body_suffixes.jsonl` (局 委 办 厅 … 专班 领导小组 街道 镇 园区 公司). The stem's official full form
+comes from `data/full_forms.jsonl` (规划资源局 → 规划和自然资源局). Generic units (各街镇, 相关部门, 各镇、园区)
+and fragments that are no name (numbers, verbs: `16.大学`, `30家学会`) are recognised as such
+(`data/generic_units.jsonl`).
+
+Rule families (each a named function with its own table-driven test):
+- `split_items`      – a responsibility list into items (、，,；; and 和/及/与 between names);
+- `strip_prefix`     – an item into (relative prefix, stem) or (place chain, stem);
+- `qualify`          – (owner chain, stem) → canonical name and type (full forms, Party organs, 共青团);
+- `BodyGrammar.resolve` – one item in a document of a given jurisdiction → Target, "generic" or None;
+- `BodyGrammar.running_names` – relative names in running text (由区建设管理委负责, 市X会同市Y);
+- `BodyGrammar.localise` – gazetteer short forms in a local document (发展改革委 in a 静安区 table) are
+  the jurisdiction's bodies, never the national ones.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from extract.gazetteer import Gazetteer, load_gazetteer, read_jsonl
+from extract.jurisdiction import Jurisdiction, JurisdictionReader, Place, load_jurisdiction_reader, name_prefix
+from extract.recognise import Hit, Target
+
+CJK = "\u4e00-\u9fff"
+RELATIVE = ("街道", "市", "区", "县", "镇", "乡", "省")
+LIST_SPLIT = re.compile(r"[、，,；;]|以及|(?<=[局委办厅部署院会心队站所班组部道镇乡司行区])(?:和|及|与)")
+# a national body written as such: stays national in any document
+NATIONAL_FORM = re.compile(r"^(?:国家|国务院|中国|中华人民共和国|中央|全国|中共中央)|(?:部|总局|总署|署)$")
+MAX_NAME = 22
+
+
+@dataclass(frozen=True)
+class FullForm:
+    full: str
+    type: str = "Agency"
+    party: bool = False
+
+
+def _load_full_forms() -> dict[tuple[str, str | None], FullForm]:
+    out: dict[tuple[str, str | None], FullForm] = {}
+    for r in read_jsonl("full_forms.jsonl"):
+        ff = FullForm(r["full"], r.get("type", "Agency"), bool(r.get("party")))
+        for lv in r.get("levels") or [None]:
+            out[(r["short"], lv)] = ff
+    return out
+
+
+def split_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A list of actors into item spans; brackets stay inside their item (X（Y）), blanks are trimmed."""
+    out: list[tuple[int, int]] = []
+    depth, pos, i = 0, start, start
+    while i < end:
+        ch = text[i]
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            m = LIST_SPLIT.match(text, i, end)
+            if m and m.end() > i:
+                out.append((pos, i))
+                pos = i = m.end()
+                continue
+        i += 1
+    out.append((pos, end))
+    trimmed = []
+    for s, e in out:
+        while s < e and text[s] in " \t　“”\"":
+            s += 1
+        while e > s and text[e - 1] in " \t　“”\"。.":
+            e -= 1
+        if e > s and text.startswith("等", e - 1) and e - s > 2:
+            e -= 1      # X等 / X等部门 (the tail 部门 is generic and split off by the caller)
+        if e > s:
+            trimmed.append((s, e))
+    return trimmed
+
+
+class BodyGrammar:
+    def __init__(self, gaz: Gazetteer, jr: JurisdictionReader) -> None:
+        self.gaz = gaz
+        self.jr = jr
+        self.full_forms = _load_full_forms()
+        sufs = read_jsonl("body_suffixes.jsonl")
+        self.suffix_type = {r["suffix"]: r["type"] for r in sufs}
+        self.suffix_re = re.compile("(?:" + "|".join(map(re.escape, sorted(self.suffix_type, key=len, reverse=True)))
+                                    + ")$")
+        g = {r["kind"]: r for r in read_jsonl("generic_units.jsonl")}
+        self.generic_heads = tuple(g["generic_heads"]["heads"])
+        self.generic_stems = frozenset(g["generic_stems"]["stems"])
+        self.not_prefix = tuple(g["not_prefix"]["words"])
+        self.reject_re = re.compile("|".join(map(re.escape, g["reject"]["chars"])) + r"|\d|[a-zA-Z]")
+        self._generic_words = frozenset(gaz.departments["generic"]["words"])
+        alt = "|".join(map(re.escape, sorted(self.suffix_type, key=len, reverse=True)))
+        # a relative name in running text: prefix + up to 14 name characters ending in a suffix
+        self.running_re = re.compile(
+            rf"(?:团(?:市|区|县)委|(?:市|区|县|省)委(?:[{CJK}]{{0,12}}?(?:{alt}))?|"
+            rf"(?:市|区|县|镇|省)[{CJK}（）]{{1,14}}?(?:{alt}))")
+
+    # -- rule families -------------------------------------------------------------------
+    def strip_prefix(self, item: str) -> tuple[str | None, tuple[Place, ...] | None, str]:
+        """(relative prefix, explicit place chain, stem): 区规划资源局 → ("区", None, "规划资源局");
+        上海市松江区财政局 → (None, (上海市, 松江区), "财政局"); 团市委 → ("市", None, "团委");
+        发展改革委 → (None, None, "发展改革委")."""
+        m = re.match(r"团(市|区|县)委$", item)
+        if m:
+            return m.group(1), None, "团委"
+        if item.startswith(self.not_prefix):
+            return None, None, item
+        for p in RELATIVE:
+            if item.startswith(p) and len(item) > len(p):
+                rest = item[len(p):]
+                if p == "市" and self.gaz.place(item[:2] + "市") and not item.startswith("市委"):
+                    break   # 市 as a name's first character (市中区…) is no prefix
+                return p, None, rest
+        chain, used = self.jr.parse_chain(item)
+        if chain and used < len(item):
+            return None, tuple(chain), item[used:]
+        return None, None, item
+
+    def full_form(self, stem: str, level: str) -> FullForm | None:
+        return self.full_forms.get((stem, level)) or self.full_forms.get((stem, None))
+
+    def qualify(self, owner: tuple[Place, ...], stem: str) -> Target | None:
+        """Canonical name of `stem` owned by the last place of `owner`."""
+        prefix = name_prefix(owner)
+        level = owner[-1].level
+        if stem == "团委":
+            return Target("Organization", f"共青团{prefix}委员会")
+        ff = self.full_form(stem, level)
+        if ff is None:
+            typ = self.type_of(stem)
+            if typ is None:
+                return None
+            ff = FullForm(stem, typ)
+        name = ("中共" if ff.party else "") + prefix + ff.full
+        return Target(ff.type, name)
+
+    def type_of(self, stem: str) -> str | None:
+        m = self.suffix_re.search(stem)
+        return self.suffix_type[m.group(0)] if m else None
+
+    def is_generic(self, stem: str) -> bool:
+        s = stem.rstrip("等")
+        if s in self.generic_stems or s in self._generic_words or s.startswith(self.generic_heads):
+            return True
+        return bool(re.search(r"(?:等|各)(?:部门|单位)$|成员单位$|有关(?:部门|单位)$|相关(?:部门|单位)$", s))
+
+    def is_name(self, stem: str) -> bool:
+        """A stem that can be a body's name: CJK, a suffix, no verbs or quantities, not too long."""
+        core = re.sub(r"（[^（）]*）", "", stem)
+        if not 1 < len(core) <= MAX_NAME or self.reject_re.search(core):
+            return False
+        if not re.fullmatch(rf"[{CJK}“”（）]+", stem):
+            return False
+        return self.type_of(core) is not None
+
+    def resolve(self, item: str, jur: Jurisdiction | None, inherited: str | None = None,
+                known: Target | None = None) -> Target | str | None:
+        """One list item → a Target, "generic" (a generic unit: no entity) or None (no name).
+
+        `inherited`: the relative prefix an earlier item of the same list wrote once
+        (区发展改革委、建设管理委); `known`: what the gazetteer matched for exactly this item."""
+        alias = re.sub(r"（[^（）]*）$", "", item) if item.endswith("）") else item
+        rel, chain, stem = self.strip_prefix(alias)
+        if self.is_generic(stem) or self.is_generic(alias):
+            return "generic"
+        if chain is not None:                       # 上海市松江区财政局, 广州市发展改革委
+            t = self.qualify(chain, stem) if self.is_name(stem) else None
+            return t or known
+        if rel is None:
+            if known is not None and (jur is None or jur.national or self._stays(known, alias)):
+                return known
+            if jur is None or jur.national:
+                return known
+            rel = inherited
+            owner = jur.owner(rel) if rel else jur.own_chain()
+        else:
+            owner = jur.owner(rel) if jur is not None else None
+        if owner is None:
+            return None if rel else known
+        if not (self.is_name(stem) or stem == "团委" or self.full_form(stem, owner[-1].level)):
+            return None
+        t = self.qualify(owner, stem)
+        if t is None:
+            return None
+        return Target(t.type, t.name, alias if alias != t.name else "", {"jurisdiction": name_prefix(owner)})
+
+    def _stays(self, known: Target, written: str) -> bool:
+        """A gazetteer match that keeps its identity in a local document: places, customs, zones,
+        organisations, and national bodies written as such (生态环境部, 国家发展改革委)."""
+        if known.type != "Agency":
+            return True
+        return bool(NATIONAL_FORM.search(written)) or written == known.name and len(written) > 6
+
+    def relative_prefix(self, item: str) -> str | None:
+        rel, chain, _ = self.strip_prefix(item)
+        return rel if chain is None else None
+
+    # -- hits ------------------------------------------------------------------------------
+    def list_hits(self, text: str, start: int, end: int, jur: Jurisdiction | None,
+                  hits_at: dict[tuple[int, int], Hit], spans_over: callable) -> list[Hit]:
+        """Hits for each item of the actor list text[start:end]: a name, or a generic unit."""
+        out: list[Hit] = []
+        inherited: str | None = None
+        starts_at: dict[int, list[tuple[int, int]]] = {}
+        for k in hits_at:
+            starts_at.setdefault(k[0], []).append(k)
+        for s, e in split_items(text, start, end):
+            if spans_over(s, e):
+                continue           # a longer match (两省一市发展改革、规划资源部门) spans several items
+            item = text[s:e]
+            known_hit = hits_at.get((s, e))
+            known = known_hit.targets[0] if known_hit and len(known_hit.targets) == 1 else None
+            if known_hit is not None and len(known_hit.targets) > 1:
+                continue           # a collective term keeps its members
+            res = self.resolve(item, jur, inherited, known)
+            rel = self.relative_prefix(item)
+            if rel:
+                inherited = rel
+            if res == "generic" and any(k[0] == s and k[1] < e for k in starts_at.get(s, ())):
+                continue           # 两省一市各相关部门: the owner named before a generic unit stays
+            if res == "generic":
+                out.append(Hit(s, e, item, [], "generic-unit", "generic"))
+            elif isinstance(res, Target) and res is not known:
+                out.append(Hit(s, e, item, [res], "body-grammar", "name", {"jurisdiction": True}))
+        return out
+
+    def running_names(self, text: str, jur: Jurisdiction | None) -> list[Hit]:
+        """Relative names in running text (由区建设管理委负责…, 市发展改革委会同市经济信息化委…)."""
+        if jur is None or jur.national:
+            return []
+        out: list[Hit] = []
+        for m in self.running_re.finditer(text):
+            s = m.start()
+            if not self._left_boundary(text, s):
+                continue
+            e = m.end()
+            name = m.group(0)
+            if name.endswith(("委", "局", "办")) and text.startswith(("员会", "办公室", "办公厅"), e):
+                continue
+            if self.relative_prefix(name) is None:
+                continue
+            res = self.resolve(name, jur)
+            if isinstance(res, Target):
+                out.append(Hit(s, e, name, [res], "relative-name", "name", {"jurisdiction": True}))
+        return out
+
+    def augment(self, text: str, hits: list[Hit], jur: Jurisdiction | None, notes: list) -> list[Hit]:
+        """The recogniser's hits plus the grammar's: note lists item by item, relative names in
+        running text, the same printed forms elsewhere in the text; short national forms localised;
+        places inside a qualified body that is not theirs (岳阳 in 岳阳街道) dropped."""
+        from extract.recognise import Recogniser
+        hits = self.localise(hits, jur)
+        hits_at = {(h.start, h.end): h for h in hits if h.cls != "generic"}
+        multi = sorted((h.start, h.end) for h in hits if len(h.targets) > 1 or h.rule == "distributive-list")
+
+        def spans_over(s: int, e: int) -> bool:
+            return any(a <= s and e <= b and (a, b) != (s, e) and b - a > e - s for a, b in multi)
+
+        added: list[Hit] = []
+        for note in notes:
+            for sg in note.segments:
+                if sg.role and sg.role != "APPLIES_TO" and sg.end > sg.start:
+                    added += self.list_hits(text, sg.start, sg.end, jur, hits_at, spans_over)
+        added += self.running_names(text, jur)
+        forms = {h.text: h for h in added if h.cls == "name" and len(h.text) >= 3}
+        if forms:
+            form_re = re.compile("|".join(map(re.escape, sorted(forms, key=len, reverse=True))))
+            for m in form_re.finditer(text):
+                h = forms[m.group(0)]
+                added.append(Hit(m.start(), m.end(), h.text, h.targets, h.rule, "name", h.extra))
+        if not added and hits is not None:
+            return hits
+        out = Recogniser._settle(hits + added, text)
+        qualified = [h for h in out if h.extra.get("jurisdiction")]
+        if not qualified:
+            return out
+        keep = []
+        qi = 0
+        for h in out:
+            if h.cls == "place":
+                inside = next((q for q in qualified if q.start <= h.start and h.end <= q.end and q is not h), None)
+                if inside is not None and not any(t.name in inside.targets[0].name for t in h.targets):
+                    continue
+            keep.append(h)
+        return keep
+
+    LEFT_CHARS = frozenset("由经和与及、将对向在并为是同头合报请或至按交")
+    LEFT_WORDS = ("组织", "指导", "督促", "协调", "负责", "推动", "支持", "鼓励", "要求", "明确", "落实", "依托",
+                  "会同", "牵头", "配合", "联合", "报送", "提交", "报请", "通过", "经过", "根据", "委托", "授权")
+
+    def _left_boundary(self, text: str, s: int) -> bool:
+        """A running-text name starts after punctuation, a line start, or a joining word (由, 会同…)."""
+        if s == 0:
+            return True
+        prev = text[s - 1]
+        if not ("\u4e00" <= prev <= "\u9fff"):
+            return True
+        return prev in self.LEFT_CHARS or text.startswith(self.LEFT_WORDS, max(0, s - 2)) and \
+            text[max(0, s - 2):s] in self.LEFT_WORDS
+
+    def localise(self, hits: list[Hit], jur: Jurisdiction | None) -> list[Hit]:
+        """Gazetteer agencies written in a short form in a local document are the jurisdiction's own."""
+        if jur is None or jur.national:
+            return hits
+        out = []
+        for h in hits:
+            t = h.targets[0] if len(h.targets) == 1 else None
+            if t is not None and h.rule == "gazetteer" and t.type == "Agency" and not self._stays(t, h.text):
+                res = self.resolve(h.text, jur)
+                if isinstance(res, Target):
+                    h = Hit(h.start, h.end, h.text, [res], "localised", "name", {"jurisdiction": True})
+            out.append(h)
+        return out
+
+
+@lru_cache(maxsize=1)
+def load_body_grammar() -> BodyGrammar:
+    return BodyGrammar(load_gazetteer(), load_jurisdiction_reader())

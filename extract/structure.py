@@ -31,7 +31,7 @@ _CANDIDATE = re.compile(
     rf"|(?P<tiao>第(?P<tiao_n>[{_CN}]{{1,5}}|\d{{1,3}})条)"
     r"|(?P<cn>(?P<cn_n>[一二三四五六七八九十百]{1,4})、)"
     r"|(?P<pcn>[（(](?P<pcn_n>[一二三四五六七八九十百]{1,4})[）)])"
-    r"|(?P<arab>(?P<arab_n>\d{1,3})(?:\.(?![\d.．])|．|、))"
+    r"|(?P<arab>(?P<arab_n>\d{1,3})(?:\.(?![.．])(?!\d[\d.]*(?:[%％\s]|$))|．|、))"
     r"|(?P<parab>[（(](?P<parab_n>\d{1,3})[）)])"
     r"|(?P<circ>[①-⑳])"
     r"|(?P<shi>(?P<shi_n>[一二三四五六七八九十]{1,3})是)"
@@ -282,10 +282,11 @@ def _clause_rank(numbered: list[_Item]) -> int:
     return max(leaves, key=lambda r: (leaves[r], r))
 
 
-def _inside_tiao(it: _Item) -> bool:
+def _inside(it: _Item, kind: str) -> bool:
+    """Is `it` nested in an item of `kind` (a 第X条 article, a table row)?"""
     p = it.parent
     while p is not None:
-        if p.kind == "tiao":
+        if p.kind == kind:
             return True
         p = p.parent
     return False
@@ -324,9 +325,14 @@ def parse_structure(text: str, fragment_start: int | None = None) -> list[Block]
     if clause_rank != RANK["shi"]:
         items = [a for a in items if a.kind != "shi"]
     kinds: dict[int, str] = {}
+    # a table row is one measure: numbered items inside its cells stay in its text
+    items = [a for a in items if not _inside(a, "row")]
+    for it in items:
+        if it.kind == "row":
+            it.children = []
     if sum(1 for a in items if a.kind == "tiao") >= 2:
         # regulations: the article (第X条) is the clause; its 项/款 stay inside its text
-        items = [a for a in items if not _inside_tiao(a)]
+        items = [a for a in items if not _inside(a, "tiao")]
         for it in items:
             kinds[id(it)] = "clause" if it.kind == "tiao" else "heading"
         items_to_classify: list[_Item] = []
@@ -399,8 +405,11 @@ def _sections(items: list[_Item], kinds: dict) -> dict:
         if kinds[id(it)] == "clause":
             by_kind.setdefault(it.kind, []).append(it)
     for kind, clauses in by_kind.items():
+        # numbering restarts when the same number recurs among the clauses, or among all items of
+        # the kind (三、（一） after 二、（一）… where only the last （一） are clauses)
         numbers = [c.number for c in clauses]
-        if len(set(numbers)) == len(numbers):
+        all_numbers = [it.number for it in items if it.kind == kind]
+        if len(set(numbers)) == len(numbers) and len(set(all_numbers)) == len(all_numbers):
             continue
         first_parent = next((c.parent for c in clauses if c.parent is not None and c.parent.number), None)
         for c in clauses:
@@ -408,6 +417,16 @@ def _sections(items: list[_Item], kinds: dict) -> dict:
                 out[id(c)] = c.parent.number
             elif first_parent is not None and c.start < first_parent.start and first_parent.number > 1:
                 out[id(c)] = first_parent.number - 1   # fragment before the first printed section
+        # the sections' own numbering restarts too (二、（一）1. and 三、（一）1.): section = "2.1"
+        parents = [c.parent for c in clauses if c.parent is not None and c.parent.number is not None]
+        kinds_of = {p.kind for p in parents}
+        restarts = any(len(ns) != len(set(ns)) for ns in
+                       ([it.number for it in items if it.kind == k] for k in kinds_of))
+        if restarts:
+            for c in clauses:
+                p = c.parent
+                if p is not None and p.number is not None and p.parent is not None and p.parent.number is not None:
+                    out[id(c)] = f"{p.parent.number}.{p.number}"
     return out
 
 

@@ -37,7 +37,7 @@ def entity_id(label: str, name: str) -> str:
     return f"{label.lower()}:{name}"
 
 
-def clause_id(doc_id: str, number: int, section: int | None = None) -> str:
+def clause_id(doc_id: str, number: int, section: int | str | None = None) -> str:
     """Id of a clause: document, then (where numbering restarts per section) section, then number."""
     return f"clause:{doc_id}#{section}.{number}" if section is not None else f"clause:{doc_id}#{number}"
 

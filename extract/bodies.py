@@ -147,7 +147,7 @@ class BodyGrammar:
 
     def is_generic(self, stem: str) -> bool:
         s = stem.rstrip("等")
-        if s in self.generic_stems or s in self._generic_words or s.startswith(self.generic_heads):
+        if s in self.generic_stems or s in self._generic_words or s.startswith(self.generic_heads) or "各" in s:
             return True
         return bool(re.search(r"(?:等|各)(?:部门|单位)$|成员单位$|有关(?:部门|单位)$|相关(?:部门|单位)$", s))
 
@@ -194,8 +194,8 @@ class BodyGrammar:
     def _stays(self, known: Target, written: str) -> bool:
         """A gazetteer match that keeps its identity in a local document: places, customs, zones,
         organisations, and national bodies written as such (生态环境部, 国家发展改革委)."""
-        if known.type != "Agency":
-            return True
+        if known.type != "Agency" or len(written) <= 2:
+            return True   # 国办, 人社部: abbreviations of national bodies only
         return bool(NATIONAL_FORM.search(written)) or written == known.name and len(written) > 6
 
     def relative_prefix(self, item: str) -> str | None:

@@ -106,6 +106,11 @@ class Gazetteer:
         key = (e.type, e.name)
         if key in self.entries:
             old = self.entries[key]
+            if e.adcode.startswith(YRD_PREFIXES) and old.adcode and not old.adcode.startswith(YRD_PREFIXES):
+                # two places of one name (宝山区 in 双鸭山市 and in 上海市): the delta's wins
+                self.entries[key] = e
+                self.by_name[e.name] = [e if x is old else x for x in self.by_name[e.name]]
+                return
             old.aliases.extend(a for a in e.aliases if a not in old.aliases)
             return
         self.entries[key] = e

@@ -112,6 +112,26 @@ class JurisdictionReader:
             out.pop(1)   # cpca's 市辖区 level is not a place of its own
         return out
 
+    def _place(self, name: str, parent: Entry | None) -> Entry | None:
+        """The place called `name` (full name): under `parent` when given, else the YRD one first."""
+        cands = [e for e in self.gaz.by_name.get(name, []) if e.type in ("Province", "City", "County")]
+        if not cands:
+            return None
+        if parent is not None:
+            for e in cands:
+                anc, seen = e, 0
+                while anc is not None and anc.parent and seen < 4:
+                    if anc.parent == parent.name:
+                        return e
+                    anc = self.gaz.place(anc.parent)
+                    seen += 1
+        sf = self.gaz.lookup(name)
+        if sf is not None:
+            for e in sf.entries:
+                if e in cands:
+                    return e
+        return cands[0]
+
     def parse_chain(self, s: str) -> tuple[list[Place], int]:
         """The longest run of place names at the start of `s` (上海市松江区, 广州市, 闵行区吴泾镇)
         → (chain top-down, characters consumed). A county named alone gets its parents."""
@@ -120,7 +140,7 @@ class JurisdictionReader:
         while pos < len(s):
             best = None
             for k in range(min(len(s), pos + 12), pos + 1, -1):
-                e = self.gaz.place(s[pos:k])
+                e = self._place(s[pos:k], last)
                 if e is not None:
                     best = (e, k)
                     break

@@ -19,6 +19,7 @@ from graph.model import (ACTOR_LABELS, ROLE_TYPES, DocumentGraph, Entity, Eviden
 
 from extract.document import NormalisedDocument
 from extract.gazetteer import Gazetteer, read_jsonl
+from extract.duties import DutyReader
 from extract.notes import load_note_reader
 from extract.recognise import PLACE_TYPES, Hit, Target
 
@@ -73,6 +74,13 @@ class Areas:
 @lru_cache(maxsize=1)
 def load_areas() -> Areas:
     return Areas()
+
+
+class _Span:
+    """A matched generic unit (start, end) for the duty grammar."""
+
+    def __init__(self, start: int, end: int) -> None:
+        self.start, self.end = start, end
 
 
 class _Graph:
@@ -132,6 +140,7 @@ class RelationExtractor:
     def __init__(self, gaz: Gazetteer) -> None:
         self.gaz = gaz
         self.notes = load_note_reader()
+        self.duty_reader = DutyReader()
         self.areas = load_areas()
         cfg = {r["kind"]: r for r in read_jsonl("cues.jsonl")}["running_text"]
         self.cfg = cfg
@@ -178,8 +187,8 @@ class RelationExtractor:
         tasks: dict[str, str] = {}
         n_notes = self._notes(g, top, clauses)
         n_notes += self._table_columns(g, top, clauses)
-        if not n_notes and (nd.meta or {}).get("kind") == "policy":
-            self._running_roles(g, top, clauses)
+        if (nd.meta or {}).get("kind") in ("policy", "plan"):
+            self._duties(g, top, clauses, tasks, bool(n_notes))
         self._tasks(g, top, tasks)
         self._hierarchy(g, hits, top)
         self._members(g, top)
@@ -376,6 +385,45 @@ class RelationExtractor:
                 covered[h.start - s:h.end - s] = b"\x01" * (h.end - h.start)
         rest = "".join(ch for i, ch in enumerate(text[s:e]) if not covered[i])
         return not rest.strip(" 、，,及和与等\t")
+
+    GENERIC_AT = re.compile(r"(?:各|有关|相关|其他)[^，。；、\n]{0,6}?(?:部门|单位|街镇|镇|园区|政府|机构|企业)")
+
+    def _duties(self, g: _Graph, top: list[Hit], clauses, tasks: dict[str, str], noted: bool) -> None:
+        """Duties in running text (extract.duties): in a clause they attach to it, elsewhere to a Task.
+        In an annotated document only the explicit forms (牵头, 会同, working groups) make Tasks."""
+        text = g.nd.text
+        by_start = {h.start: h for h in top if h.cls not in ("generic", "person")
+                    and any(t.type in ACTOR_LABELS for t in h.targets)}
+
+        def actor_at(pos: int):
+            return by_start.get(pos)
+
+        def generic_at(pos: int):
+            m = self.GENERIC_AT.match(text, pos)
+            return _Span(m.start(), m.end()) if m else None
+
+        noted_clauses = {self._clause_at(clauses, n.start) for n in (self._found_notes or [])}
+        for d in self.duty_reader.read(text, g.nd.sentences, actor_at, generic_at):
+            target = self._clause_at(clauses, d.start)
+            if target in noted_clauses:
+                # an annotated measure: places named as subjects are its scope, not its actors
+                d.subjects = [h for h in d.subjects if h.targets[0].type not in PLACE_TYPES]
+                if not d.subjects:
+                    continue
+            if target is None:
+                if d.task is None or (noted and d.role != "LEADS"):
+                    continue
+                name = text[d.task[0]:d.task[1]].strip()
+                if len(name) < 4:
+                    continue
+                target = self._task(g, name, d.task[0], tasks)
+            ev = g.span(d.start, d.end)
+            for h in d.subjects:
+                for t in h.targets:
+                    g.role(d.role, g.entity(t), target, ev, d.rule)
+            for h, role in d.others:
+                for t in h.targets:
+                    g.role(role, g.entity(t), target, ev, d.rule)
 
     def _running_roles(self, g: _Graph, top: list[Hit], clauses) -> None:
         """Documents without notes: `X负责…`, `由X牵头` inside a clause."""

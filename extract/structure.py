@@ -346,11 +346,12 @@ def parse_structure(text: str, fragment_start: int | None = None) -> list[Block]
             kinds[id(it)] = "clause"
         else:
             kinds[id(it)] = "heading"
+    live = _drop_unannotated_parts(text, items, kinds)
     for it in items:
         if kinds[id(it)] == "clause" and not it.has_next_sibling:
             _trim_tail(text, it)
 
-    sections = _sections(items, kinds)
+    sections = _sections(live, kinds)
     accepted = [a for a in accepted if a.kind == "turn" or id(a) in kinds]
     starts = [a.start for a in accepted] + [len(text)]
     blocks: list[tuple[Block, object, object]] = []
@@ -382,6 +383,37 @@ def parse_structure(text: str, fragment_start: int | None = None) -> list[Block]
         if it is not None and it.kind != "turn":
             b.parent = index.get(id(parent)) if parent is not None else None
         out.append(b)
+    return out
+
+
+def _top(it: _Item) -> _Item:
+    while it.parent is not None:
+        it = it.parent
+    return it
+
+
+def _drop_unannotated_parts(text: str, items: list[_Item], kinds: dict) -> list[_Item]:
+    """In a document whose measures carry responsibility notes, a top-level part none of whose
+    clauses has a note (一、指导思想 … 五、工作机制 before 六、工作安排; 二、工作保障 after the tasks) holds
+    principles and procedures, not measures: its items become headings. Returns the items left in
+    the measure-bearing parts (for section numbering)."""
+    clauses = [it for it in items if kinds[id(it)] == "clause"]
+    noted = [c for c in clauses if _has_note(text, c)]
+    if len(noted) < 3:
+        return items
+    live_tops = {id(_top(c)) for c in noted}
+    tops = {id(_top(c)) for c in clauses}
+    if len(tops) < 2:
+        return items
+    out = []
+    for it in items:
+        t = _top(it)
+        if id(t) in live_tops or t is it and any(id(_top(c)) in live_tops for c in clauses if c is it):
+            out.append(it)
+        elif kinds[id(it)] == "clause" and it.kind != "row":   # a task table's rows are its measures
+            kinds[id(it)] = "heading"
+        else:
+            out.append(it)
     return out
 
 

@@ -1,0 +1,180 @@
+"""Duties stated in running text: who does which measure when no annotation says so.
+
+The grammar (cue words are data in `data/cues.jsonl`, kind `duties`): a subject — one actor or a list
+of actors (X、Y / X和Y), optionally after 由 or 经 — at a sentence or clause start, then
+- `牵头` / `牵头负责` → LEADS;
+- `会同` Y… → the subject LEADS, the named Y are RESPONSIBLE_FOR (会同有关部门: nobody more);
+- `负责`, `联合`/`共同` + verb, or a duty verb (制定, 实施, 组织, 预审 …) → RESPONSIBLE_FOR.
+A sentence that starts with 会同 continues the previous subject. Inside a numbered item the duty
+attaches to that clause; elsewhere the predicate up to the next `，。；` is a Task.
+
+A working group (`成立由X、Y牵头的…工作小组，成员单位由A、B…组成`) is a Task led by X and Y and
+supported by its member units.
+
+Each family is a function of `DutyReader` registered in `DUTY_RULES`, with its own table test.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from extract.gazetteer import read_jsonl
+
+CJK = "\u4e00-\u9fff"
+
+
+@dataclass
+class Duty:
+    subjects: list           # actor hits
+    role: str
+    start: int               # where the duty's wording starts (evidence)
+    end: int
+    others: list = field(default_factory=list)      # (hit, role) of co-actors (会同 Y, 成员单位)
+    task: tuple[int, int] | None = None             # span of the predicate, a Task's name outside clauses
+    rule: str = ""
+
+
+DUTY_RULES: list[tuple[str, Callable]] = []
+
+
+def duty_rule(name: str):
+    def register(fn):
+        DUTY_RULES.append((name, fn))
+        return fn
+    return register
+
+
+class DutyReader:
+    """Reads duties from text given the actor hits (`actor_at(pos)` → hit starting at pos or None,
+    `generic_at(pos)` → generic hit starting at pos or None)."""
+
+    def __init__(self) -> None:
+        cfg = {r["kind"]: r for r in read_jsonl("cues.jsonl")}["duties"]
+        self.verbs = tuple(sorted(cfg["verbs"], key=len, reverse=True))
+        self.modal = tuple(sorted(cfg["modal"], key=len, reverse=True))
+        self.group_heads = "|".join(map(re.escape, cfg["group_heads"]))
+        self.group_re = re.compile(rf"由(?P<leads>[^。；，]{{2,80}}?)牵头的(?P<name>[{CJK}“”]{{2,30}}?(?:{self.group_heads}))")
+        self.members_re = re.compile(r"成员单位(?:由|包括|为)(?P<list>[^。；]{2,400}?)(?:组成|构成|等)")
+
+    # -- pieces ----------------------------------------------------------------------------
+    def actor_list(self, text: str, pos: int, actor_at, generic_at, end: int) -> tuple[list, list, int]:
+        """Actors (and generic units) listed from `pos`: (actor hits, generic hits, end offset)."""
+        actors, generic = [], []
+        p = pos
+        while p < end:
+            h = actor_at(p)
+            g = None if h is not None else generic_at(p)
+            if h is None and g is None:
+                break
+            (actors if h is not None else generic).append(h or g)
+            p = (h or g).end
+            if text.startswith("等", p):
+                p += 1
+                g2 = generic_at(p)
+                if g2 is not None:
+                    p = g2.end
+                elif text.startswith(("部门", "单位"), p):
+                    p += 2
+                break
+            if p < end and text[p] in "、和与及":
+                q = p + 1
+                if actor_at(q) is not None or generic_at(q) is not None:
+                    p = q
+                    continue
+            break
+        return actors, generic, p
+
+    def predicate(self, text: str, pos: int, end: int) -> tuple[int, int]:
+        m = re.compile(r"[，,。；;！？\n]").search(text, pos, end)
+        return pos, (m.start() if m else end)
+
+    def read(self, text: str, sentences: list[tuple[int, int]], actor_at, generic_at) -> list[Duty]:
+        out: list[Duty] = []
+        for s, e in sentences:
+            last_subjects: list = []
+            for start in self._subject_starts(text, s, e):
+                for _, rule in DUTY_RULES:
+                    d = rule(self, text, start, e, actor_at, generic_at, last_subjects)
+                    if d is not None:
+                        out.append(d)
+                        last_subjects = d.subjects
+                        break
+        return out
+
+    @staticmethod
+    def _subject_starts(text: str, s: int, e: int):
+        yield s
+        for m in re.finditer(r"[，,；;：:]", text[s:e]):
+            yield s + m.end()
+
+    def _after_modal(self, text: str, p: int) -> int:
+        for w in self.modal:
+            if text.startswith(w, p):
+                return p + len(w)
+        return p
+
+
+@duty_rule("working-group")
+def working_group(reader: DutyReader, text: str, start: int, end: int, actor_at, generic_at, last) -> Duty | None:
+    """成立由X、Y牵头的…工作小组，成员单位由A、B…组成 → a Task led by X, Y and supported by A, B."""
+    m = reader.group_re.search(text, start, end)
+    if not m or text[start:m.start()].strip("成立设立组建建立 ，,") != "":
+        return None
+    leads, _, _ = reader.actor_list(text, m.start("leads"), actor_at, generic_at, m.end("leads"))
+    if not leads:
+        return None
+    others = []
+    mm = reader.members_re.search(text, m.end(), end)
+    if mm:
+        p = mm.start("list")
+        while p < mm.end("list"):
+            h = actor_at(p)
+            if h is not None:
+                others.append((h, "SUPPORTS"))
+                p = h.end
+            else:
+                p += 1
+    return Duty(leads, "LEADS", start, end, others, (m.start("name"), m.end("name")), "working-group")
+
+
+@duty_rule("subject-duty")
+def subject_duty(reader: DutyReader, text: str, start: int, end: int, actor_at, generic_at, last) -> Duty | None:
+    """X牵头… / X会同Y… / X负责… / 由X负责… / 经X初审… / X制定… at a sentence or clause start."""
+    p = start
+    via = ""
+    if text.startswith(("由", "经"), p):
+        via, p = text[p], p + 1
+    subjects, _, q = reader.actor_list(text, p, actor_at, generic_at, end)
+    if not subjects:
+        if via or not text.startswith("会同", p) or not last:
+            return None
+        subjects, q = last, p           # 会同Y… continues the previous sentence's subject
+    q = reader._after_modal(text, q)
+    others: list = []
+    if text.startswith("牵头负责", q) or text.startswith("牵头", q):
+        role, q = "LEADS", q + (4 if text.startswith("牵头负责", q) else 2)
+    elif text.startswith("会同", q):
+        role = "LEADS"
+        co, gen, q2 = reader.actor_list(text, q + 2, actor_at, generic_at, end)
+        if not co and not gen:
+            m = re.compile(r"(?:有关|相关|各)[^，。；]{0,8}?(?:部门|单位)").match(text, q + 2)
+            if not m:
+                return None
+            q2 = m.end()
+        others = [(h, "RESPONSIBLE_FOR") for h in co]
+        q = q2
+    elif text.startswith("负责", q):
+        role, q = "RESPONSIBLE_FOR", q + 2
+    elif text.startswith("配合", q):
+        role, q = "SUPPORTS", q + 2
+    elif text.startswith(("联合", "共同"), q):
+        role, q = "RESPONSIBLE_FOR", q + 2
+    elif text.startswith(reader.verbs, q):
+        role = "RESPONSIBLE_FOR"
+    else:
+        return None
+    if via == "经" and role != "RESPONSIBLE_FOR":
+        return None
+    ts, te = reader.predicate(text, q, end)
+    return Duty(subjects, role, start, te, others, (ts, te) if te - ts >= 4 else None, "running-duty")

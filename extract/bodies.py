@@ -231,6 +231,45 @@ class BodyGrammar:
                 out.append(Hit(s, e, item, [res], "body-grammar", "name", {"jurisdiction": True}))
         return out
 
+    GROUP_HEADS = ("工作小组", "领导小组", "工作专班", "专班", "指挥部")
+
+    def group_anaphora(self, text: str, named: list[Hit]) -> list[Hit]:
+        """`工作小组` after a named working group (区土地储备成本认定工作小组) is that group."""
+        groups = sorted((h for h in named if h.cls == "name" and h.targets
+                         and h.targets[0].name.endswith(self.GROUP_HEADS)), key=lambda h: h.start)
+        if not groups:
+            return []
+        out: list[Hit] = []
+        head_re = re.compile("|".join(self.GROUP_HEADS))
+        gi = 0
+        for m in head_re.finditer(text, groups[0].end):
+            while gi + 1 < len(groups) and groups[gi + 1].start <= m.start():
+                gi += 1
+            g = groups[gi]
+            if g.start <= m.start() < g.end or not g.targets[0].name.endswith(m.group(0)):
+                continue
+            if m.start() > 0 and "\u4e00" <= text[m.start() - 1] <= "\u9fff" and text[m.start() - 1] not in "由经该和与及、将对向在并为是":
+                continue   # part of another name (…领导小组 of some other group)
+            out.append(Hit(m.start(), m.end(), m.group(0), g.targets, "group-anaphora", "name", g.extra))
+        return out
+
+    def list_continuations(self, text: str, heads: list[Hit], jur: Jurisdiction | None) -> list[Hit]:
+        """区发展改革委、建设管理委、财政局 in running text: the prefix written once covers the list."""
+        out: list[Hit] = []
+        for h in heads:
+            rel = self.relative_prefix(h.text)
+            p = h.end
+            while p < len(text) and text[p] in "、和及与":
+                m = re.compile(rf"[{CJK}（）]{{2,16}}?(?=[、，,。；;：:]|和|及|与|组成|等|牵头|负责|配合|会同)").match(text, p + 1)
+                if not m:
+                    break
+                res = self.resolve(m.group(0), jur, rel)
+                if not isinstance(res, Target):
+                    break
+                out.append(Hit(m.start(), m.end(), m.group(0), [res], "relative-list", "name", {"jurisdiction": True}))
+                p = m.end()
+        return out
+
     def running_names(self, text: str, jur: Jurisdiction | None) -> list[Hit]:
         """Relative names in running text (由区建设管理委负责…, 市发展改革委会同市经济信息化委…)."""
         if jur is None or jur.national:
@@ -268,8 +307,14 @@ class BodyGrammar:
             for sg in note.segments:
                 if sg.role and sg.role != "APPLIES_TO" and sg.end > sg.start:
                     added += self.list_hits(text, sg.start, sg.end, jur, hits_at, spans_over)
-        added += self.running_names(text, jur)
+        running = self.running_names(text, jur)
+        added += running + self.list_continuations(text, running, jur)
         forms = {h.text: h for h in added if h.cls == "name" and len(h.text) >= 3}
+        for h in list(forms.values()):
+            # the same body written without its prefix (区X工作小组 … 由X工作小组初审)
+            rel = self.relative_prefix(h.text)
+            if rel and len(h.text) - len(rel) >= 6:
+                forms.setdefault(h.text[len(rel):], h)
         if forms:
             form_re = re.compile("|".join(map(re.escape, sorted(forms, key=len, reverse=True))))
             for m in form_re.finditer(text):
@@ -277,6 +322,7 @@ class BodyGrammar:
                 added.append(Hit(m.start(), m.end(), h.text, h.targets, h.rule, "name", h.extra))
         if not added and hits is not None:
             return hits
+        added += self.group_anaphora(text, added)
         out = Recogniser._settle(hits + added, text)
         qualified = [h for h in out if h.extra.get("jurisdiction")]
         if not qualified:

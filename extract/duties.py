@@ -55,6 +55,8 @@ class DutyReader:
         self.modal = tuple(sorted(cfg["modal"], key=len, reverse=True))
         self.group_heads = "|".join(map(re.escape, cfg["group_heads"]))
         self.group_re = re.compile(rf"由(?P<leads>[^。；，]{{2,80}}?)牵头的(?P<name>[{CJK}“”]{{2,30}}?(?:{self.group_heads}))")
+        self.made_of_re = re.compile(rf"由(?P<list>[^。；]{{2,300}}?)(?:组成|构成)的(?P<name>[{CJK}“”]{{2,30}}?(?:{self.group_heads}))")
+        self.lead_unit_re = re.compile(r"为[^，。；]{0,16}?牵头(?:单位|部门)")
         self.members_re = re.compile(r"成员单位(?:由|包括|为)(?P<list>[^。；]{2,400}?)(?:组成|构成|等)")
 
     # -- pieces ----------------------------------------------------------------------------
@@ -136,6 +138,38 @@ def working_group(reader: DutyReader, text: str, start: int, end: int, actor_at,
             else:
                 p += 1
     return Duty(leads, "LEADS", start, end, others, (m.start("name"), m.end("name")), "working-group")
+
+
+@duty_rule("group-members")
+def group_members(reader: DutyReader, text: str, start: int, end: int, actor_at, generic_at, last) -> Duty | None:
+    """设立由A、B…组成的…工作小组 → the members support the group's work (the clause it stands in)."""
+    m = reader.made_of_re.search(text, start, end)
+    if not m or m.start() - start > 20:
+        return None
+    members = []
+    p = m.start("list")
+    while p < m.end("list"):
+        h = actor_at(p)
+        if h is not None:
+            members.append(h)
+            p = h.end
+        else:
+            p += 1
+    if not members:
+        return None
+    return Duty(members, "SUPPORTS", start, end, [], (m.start("name"), m.end("name")), "group-members")
+
+
+@duty_rule("lead-unit")
+def lead_unit(reader: DutyReader, text: str, start: int, end: int, actor_at, generic_at, last) -> Duty | None:
+    """X为（工作小组办公室、）牵头单位 → X leads."""
+    subjects, _, q = reader.actor_list(text, start, actor_at, generic_at, end)
+    if not subjects:
+        return None
+    m = reader.lead_unit_re.match(text, q)
+    if not m:
+        return None
+    return Duty(subjects, "LEADS", start, m.end(), [], None, "lead-unit")
 
 
 @duty_rule("subject-duty")

@@ -70,9 +70,9 @@ def split_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out.append((pos, end))
     trimmed = []
     for s, e in out:
-        while s < e and text[s] in " \t　“”\"":
+        while s < e and text[s] in " \t\n　“”\"":
             s += 1
-        while e > s and text[e - 1] in " \t　“”\"。.":
+        while e > s and text[e - 1] in " \t\n　“”\"。.":
             e -= 1
         if e > s and text.startswith("等", e - 1) and e - s > 2:
             e -= 1      # X等 / X等部门 (the tail 部门 is generic and split off by the caller)
@@ -198,6 +198,22 @@ class BodyGrammar:
             return True   # 国办, 人社部: abbreviations of national bodies only
         return bool(NATIONAL_FORM.search(written)) or written == known.name and len(written) > 6
 
+    def is_actor_line(self, text: str, s: int, e: int, jur: Jurisdiction | None) -> bool:
+        """A table cell line made only of body names and generic units (区建设管理委、区水务局，各街镇)."""
+        items = split_items(text, s, e)
+        if not items or e - s > 200:
+            return False
+        inherited = None
+        for a, b in items:
+            item = text[a:b]
+            sf = self.gaz.lookup(item)
+            known = target_of_surface(sf)
+            res = self.resolve(item, jur, inherited, known)
+            if res is None:
+                return False
+            inherited = self.relative_prefix(item) or inherited
+        return True
+
     def relative_prefix(self, item: str) -> str | None:
         rel, chain, _ = self.strip_prefix(item)
         return rel if chain is None else None
@@ -260,14 +276,46 @@ class BodyGrammar:
             rel = self.relative_prefix(h.text)
             p = h.end
             while p < len(text) and text[p] in "、和及与":
-                m = re.compile(rf"[{CJK}（）]{{2,16}}?(?=[、，,。；;：:]|和|及|与|组成|等|牵头|负责|配合|会同)").match(text, p + 1)
-                if not m:
+                found = self._name_at(text, p + 1, jur, rel)
+                if found is None:
                     break
-                res = self.resolve(m.group(0), jur, rel)
-                if not isinstance(res, Target):
-                    break
-                out.append(Hit(m.start(), m.end(), m.group(0), [res], "relative-list", "name", {"jurisdiction": True}))
-                p = m.end()
+                end, res = found
+                out.append(Hit(p + 1, end, text[p + 1:end], [res], "relative-list", "name", {"jurisdiction": True}))
+                p = end
+        return out
+
+    FOLLOW = re.compile(r"[、，,。；;：:）)]|和|及|与|组成|等|牵头|负责|配合|会同|参与|协助|共同|联合|要|应|将|开展|做好|落实|具体")
+
+    def _name_at(self, text: str, pos: int, jur: Jurisdiction | None, rel: str | None) -> tuple[int, Target] | None:
+        """The shortest body name starting at `pos` that is followed by a boundary or a duty word."""
+        for end in range(pos + 2, min(len(text), pos + 16) + 1):
+            if not self.suffix_re.search(text, pos, end):
+                continue
+            if end < len(text) and not self.FOLLOW.match(text, end):
+                continue
+            res = self.resolve(text[pos:end], jur, rel)
+            if isinstance(res, Target):
+                return end, res
+            if res == "generic":
+                return None
+        return None
+
+    def subject_names(self, text: str, jur: Jurisdiction | None) -> list[Hit]:
+        """Unprefixed bodies as the subject of a duty (环卫公司负责…, 派出所配合…) in a local document."""
+        if jur is None or jur.national:
+            return []
+        out: list[Hit] = []
+        for m in re.finditer(r"(?:^|(?<=[，,。；;：:）)\n]))(?:由|经)?(?=[\u4e00-\u9fff])", text, re.M):
+            pos = m.end()
+            if text.startswith(RELATIVE, pos):
+                continue
+            found = self._name_at(text, pos, jur, None)
+            if found is None:
+                continue
+            end, res = found
+            if not re.match(r"负责|牵头|配合|会同|参与|协助", text[end:end + 2]):
+                continue
+            out.append(Hit(pos, end, text[pos:end], [res], "subject-name", "name", {"jurisdiction": True}))
         return out
 
     def running_names(self, text: str, jur: Jurisdiction | None) -> list[Hit]:
@@ -307,7 +355,7 @@ class BodyGrammar:
             for sg in note.segments:
                 if sg.role and sg.role != "APPLIES_TO" and sg.end > sg.start:
                     added += self.list_hits(text, sg.start, sg.end, jur, hits_at, spans_over)
-        running = self.running_names(text, jur)
+        running = self.running_names(text, jur) + self.subject_names(text, jur)
         added += running + self.list_continuations(text, running, jur)
         forms = {h.text: h for h in added if h.cls == "name" and len(h.text) >= 3}
         for h in list(forms.values()):
@@ -364,6 +412,14 @@ class BodyGrammar:
                     h = Hit(h.start, h.end, h.text, [res], "localised", "name", {"jurisdiction": True})
             out.append(h)
         return out
+
+
+def target_of_surface(sf) -> Target | None:
+    """The gazetteer's first entity for a written form (None when unknown)."""
+    if sf is None or not sf.entries:
+        return None
+    from extract.recognise import target_of
+    return target_of(sf.entries[0])
 
 
 @lru_cache(maxsize=1)

@@ -104,9 +104,13 @@ class DutyReader:
                         break
         return out
 
-    @staticmethod
-    def _subject_starts(text: str, s: int, e: int):
-        yield s
+    MARKER = re.compile(r"\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、是]|\d{1,3}[.．、]"
+                        r"|第[一二三四五六七八九十百\d]{1,5}条\s*)")
+
+    @classmethod
+    def _subject_starts(cls, text: str, s: int, e: int):
+        m = cls.MARKER.match(text, s, e)
+        yield m.end() if m else s
         for m in re.finditer(r"[，,；;：:]", text[s:e]):
             yield s + m.end()
 

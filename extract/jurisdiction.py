@@ -21,8 +21,6 @@ NATIONAL = "中华人民共和国"
 LEVELS = ("National", "Province", "City", "County", "Town")
 MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
 _TOWN = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:镇|街道|乡)")
-_TITLE_HEAD = re.compile(r"^(?:中共)?(?P<head>[\u4e00-\u9fff]{2,24}?)(?:人民政府|政府|委员会|发展和改革委员会|"
-                         r"[\u4e00-\u9fff]{0,12}?(?:局|委|办公室|办公厅))")
 # 本区 / 全区 / 我区 …: which level the text speaks of itself as
 _SELF = re.compile(r"(?:本|全|我)(市|区|县|镇|街道|乡|省)")
 
@@ -173,11 +171,8 @@ class JurisdictionReader:
             n = n.strip()
             if n.startswith("国务院") or n.startswith("中共中央") or n.startswith("国家"):
                 return [Place(NATIONAL, "National")], n
-            m = _TITLE_HEAD.match(n)
-            head = m.group("head") if m else n[:24]
-            if head.startswith("中共"):
-                head = head[2:]
-            chain, _ = self.parse_chain(head)
+            head = n[2:] if n.startswith("中共") else n
+            chain, _ = self.parse_chain(head[:24])
             if chain and (best is None or len(chain) > len(best[0])):
                 best = (chain, n)
         return best

@@ -24,6 +24,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from extract.gazetteer import Gazetteer, load_gazetteer
+from extract.tables import flattened_tables, table_notes
 
 
 # Texts longer than this are matched window by window (a Doc costs ~200 bytes per character).
@@ -121,7 +122,10 @@ class EntityComponent:
         speakers = [(b.start, b.end, b.speaker, b.level) for b in nd.turns() if b.speaker]
         hits = self.rec.find(nd.text, doc.user_data.get("kg_gaz_spans", []), ctx, speakers)
         notes = self.notes.find_notes(nd.text)
+        tables = flattened_tables(nd.text, lambda s, e: self.grammar.is_actor_line(nd.text, s, e, jur))
+        notes = sorted(notes + table_notes(tables), key=lambda n: n.start)
         doc.user_data["kg_notes"] = notes
+        doc.user_data["kg_tables"] = tables
         doc.user_data["kg_hits"] = self.grammar.augment(nd.text, hits, jur, notes)
         return doc
 
@@ -153,7 +157,8 @@ class RelationComponent:
         doc.user_data["kg_graph"] = self.rx.build(doc_context(doc), doc.user_data.get("kg_hits", []),
                                                   doc.user_data.get("kg_area_spans"),
                                                   doc.user_data.get("kg_jurisdiction"),
-                                                  doc.user_data.get("kg_notes"))
+                                                  doc.user_data.get("kg_notes"),
+                                                  doc.user_data.get("kg_tables"))
         return doc
 
 

@@ -156,7 +156,7 @@ class Recogniser:
                     break
         dept_full = full or dept
         prefix = place.name
-        if place.type == "County" and place.name.endswith("区") and dept_full.endswith("人民政府"):
+        if place.type == "County" and place.name.endswith("区"):
             pe = self.gaz.place(place.name)
             if pe is not None and pe.parent:  # district names repeat across cities: 苏州市吴江区人民政府
                 prefix = pe.parent + place.name

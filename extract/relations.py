@@ -165,14 +165,14 @@ class RelationExtractor:
     # ------------------------------------------------------------------ entry point
     def build(self, nd: NormalisedDocument, hits: list[Hit],
               area_spans: list[tuple[int, int]] | None = None, jurisdiction=None,
-              notes: list | None = None) -> DocumentGraph:
+              notes: list | None = None, tables: list | None = None) -> DocumentGraph:
         """The graph of one document. Per-document state lives on a shallow copy, so one extractor
         can serve several threads (the app's sessions)."""
-        return copy.copy(self)._build(nd, hits, area_spans, jurisdiction, notes)
+        return copy.copy(self)._build(nd, hits, area_spans, jurisdiction, notes, tables)
 
     def _build(self, nd: NormalisedDocument, hits: list[Hit],
                area_spans: list[tuple[int, int]] | None, jurisdiction=None,
-               notes: list | None = None) -> DocumentGraph:
+               notes: list | None = None, tables: list | None = None) -> DocumentGraph:
         self._area_spans = area_spans
         self._jurisdiction = jurisdiction
         self._found_notes = notes
@@ -184,9 +184,15 @@ class RelationExtractor:
         self._entities(g, hits)
         clauses = self._clauses(g)
         self._cstarts = [b.start for b, _ in clauses]
+        for t in tables or []:
+            for r in t.rows:
+                cid = self._clause_at(clauses, r.start) if r.deadline else None
+                if cid is not None:
+                    g.entities[cid].properties["deadline"] = r.deadline
         tasks: dict[str, str] = {}
         n_notes = self._notes(g, top, clauses)
-        n_notes += self._table_columns(g, top, clauses)
+        if not any(t.rows for t in tables or []):
+            n_notes += self._table_columns(g, top, clauses)
         if (nd.meta or {}).get("kind") in ("policy", "plan"):
             self._duties(g, top, clauses, tasks, bool(n_notes))
         self._tasks(g, top, tasks)

@@ -352,6 +352,7 @@ def parse_structure(text: str, fragment_start: int | None = None) -> list[Block]
             _trim_tail(text, it)
 
     sections = _sections(live, kinds)
+    _separate_kinds(live, kinds, sections)
     accepted = [a for a in accepted if a.kind == "turn" or id(a) in kinds]
     starts = [a.start for a in accepted] + [len(text)]
     blocks: list[tuple[Block, object, object]] = []
@@ -460,6 +461,25 @@ def _sections(items: list[_Item], kinds: dict) -> dict:
                 if p is not None and p.number is not None and p.parent is not None and p.parent.number is not None:
                     out[id(c)] = f"{p.parent.number}.{p.number}"
     return out
+
+
+def _separate_kinds(items: list[_Item], kinds: dict, out: dict) -> None:
+    """Clauses of two numbering kinds that would share an id (（二） under 一、 and 二、 itself a clause):
+    the deeper ones take their enclosing item's number as section."""
+    seen: dict = {}
+    for it in items:
+        if kinds.get(id(it)) == "clause":
+            seen.setdefault((out.get(id(it)), it.number), []).append(it)
+    for group in seen.values():
+        if len({it.kind for it in group}) < 2:
+            continue
+        top_rank = min(it.rank for it in group)
+        for it in group:
+            if it.rank > top_rank and it.parent is not None and it.parent.number is not None:
+                kind_items = [c for c in items if c.kind == it.kind and kinds.get(id(c)) == "clause"]
+                for c in kind_items:
+                    if id(c) not in out and c.parent is not None and c.parent.number is not None:
+                        out[id(c)] = c.parent.number
 
 
 def _leading_fragment(text: str, items: list[_Item], kinds: dict, sections: dict, start: int) -> Block | None:

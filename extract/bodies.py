@@ -96,6 +96,10 @@ class BodyGrammar:
         self.not_prefix = tuple(g["not_prefix"]["words"])
         self.reject_re = re.compile("|".join(map(re.escape, g["reject"]["chars"])) + r"|\d|[a-zA-Z]")
         self._generic_words = frozenset(gaz.departments["generic"]["words"])
+        duties = {r["kind"]: r for r in read_jsonl("cues.jsonl")}["duties"]
+        cue_words = ["负责", "牵头", "配合", "会同", "参与", "协助", "联合", "共同"] + duties["verbs"]
+        self.duty_follow = re.compile(r"\s*[:：]|(?:" + "|".join(map(re.escape, duties["modal"])) + ")?(?:"
+                                      + "|".join(map(re.escape, sorted(cue_words, key=len, reverse=True))) + ")")
         alt = "|".join(map(re.escape, sorted(self.suffix_type, key=len, reverse=True)))
         # a relative name in running text: prefix + up to 14 name characters ending in a suffix
         self.running_re = re.compile(
@@ -178,6 +182,16 @@ class BodyGrammar:
                 return known
             if jur is None or jur.national:
                 return known
+            own = self._own_place(alias, jur)
+            if own is not None:
+                owner, stem = own
+                if owner is None:        # 广州广播电视台: the name carries its own place
+                    typ = self.type_of(stem)
+                    return Target(typ, stem, "", {"jurisdiction": name_prefix(jur.chain)}) if typ and \
+                        self.is_name(stem) else None
+                t = self.qualify(owner, stem) if self.is_name(stem) or self.full_form(stem, owner[-1].level) else None
+                return Target(t.type, t.name, alias if alias != t.name else "",
+                              {"jurisdiction": name_prefix(owner)}) if t else None
             rel = inherited
             owner = jur.owner(rel) if rel else jur.own_chain()
         else:
@@ -190,6 +204,21 @@ class BodyGrammar:
         if t is None:
             return None
         return Target(t.type, t.name, alias if alias != t.name else "", {"jurisdiction": name_prefix(owner)})
+
+    @staticmethod
+    def _own_place(item: str, jur: Jurisdiction) -> tuple[tuple[Place, ...] | None, str] | None:
+        """An item written with one of the jurisdiction's own places: 马桥镇人民政府 in 马桥镇's
+        document → (town chain, 人民政府); 广州广播电视台 → (None, item): kept as printed."""
+        for k in range(len(jur.chain) - 1, -1, -1):
+            p = jur.chain[k]
+            if p.level == "National":
+                continue
+            if item.startswith(p.name) and len(item) > len(p.name):
+                return jur.chain[:k + 1], item[len(p.name):]
+            short = re.sub(r"(?:街道|市|区|县|镇|乡|省)$", "", p.name)
+            if len(short) >= 2 and item.startswith(short) and len(item) > len(short) + 1:
+                return None, item
+        return None
 
     def _stays(self, known: Target, written: str) -> bool:
         """A gazetteer match that keeps its identity in a local document: places, customs, zones,
@@ -284,14 +313,17 @@ class BodyGrammar:
                 p = end
         return out
 
+    LIST_START = re.compile(r"(?:^|(?<=[，,。；;：:）)\n])|(?<=会同)|(?<=由)|(?<=经))(?=[\u4e00-\u9fff])", re.M)
     FOLLOW = re.compile(r"[、，,。；;：:）)]|和|及|与|组成|等|牵头|负责|配合|会同|参与|协助|共同|联合|要|应|将|开展|做好|落实|具体")
 
     def _name_at(self, text: str, pos: int, jur: Jurisdiction | None, rel: str | None) -> tuple[int, Target] | None:
         """The shortest body name starting at `pos` that is followed by a boundary or a duty word."""
+        if text.startswith(("由", "经", "并", "和", "及", "与", "将", "对", "在", "按", "请", "向"), pos):
+            return None
         for end in range(pos + 2, min(len(text), pos + 16) + 1):
             if not self.suffix_re.search(text, pos, end):
                 continue
-            if end < len(text) and not self.FOLLOW.match(text, end):
+            if end < len(text) and not (self.FOLLOW.match(text, end) or self.duty_follow.match(text, end)):
                 continue
             res = self.resolve(text[pos:end], jur, rel)
             if isinstance(res, Target):
@@ -301,25 +333,40 @@ class BodyGrammar:
         return None
 
     def subject_names(self, text: str, jur: Jurisdiction | None) -> list[Hit]:
-        """Unprefixed bodies as the subject of a duty (环卫公司负责…, 派出所配合…) in a local document."""
+        """Bodies written without a prefix where a duty names them (环卫公司负责…, 城管中队：负责…,
+        由镇规建办牵头，城管中队、派出所配合, …会同城管中队、镇环卫所加强…) in a local document: a list
+        of names at a clause start or after 会同/由/经, followed by a role cue or a duty verb."""
         if jur is None or jur.national:
             return []
         out: list[Hit] = []
-        for m in re.finditer(r"(?:^|(?<=[，,。；;：:）)\n]))(?:由|经)?(?=[\u4e00-\u9fff])", text, re.M):
+        for m in self.LIST_START.finditer(text):
             pos = m.end()
-            if text.startswith(RELATIVE, pos):
+            found: list[tuple[int, int, Target]] = []
+            rel = None
+            p = pos
+            while True:
+                got = self._name_at(text, p, jur, rel)
+                if got is None:
+                    break
+                end, res = got
+                found.append((p, end, res))
+                rel = self.relative_prefix(text[p:end]) or rel
+                if end < len(text) and text[end] in "、和及与":
+                    p = end + 1
+                    continue
+                break
+            if not found:
                 continue
-            found = self._name_at(text, pos, jur, None)
-            if found is None:
+            tail = found[-1][1]
+            if not self.duty_follow.match(text, tail):
                 continue
-            end, res = found
-            if not re.match(r"负责|牵头|配合|会同|参与|协助", text[end:end + 2]):
-                continue
-            out.append(Hit(pos, end, text[pos:end], [res], "subject-name", "name", {"jurisdiction": True}))
+            for a, b, res in found:
+                out.append(Hit(a, b, text[a:b], [res], "subject-name", "name", {"jurisdiction": True}))
         return out
 
     def running_names(self, text: str, jur: Jurisdiction | None) -> list[Hit]:
-        """Relative names in running text (由区建设管理委负责…, 市发展改革委会同市经济信息化委…)."""
+        """Relative names in running text (由区建设管理委负责…, 市发展改革委会同市经济信息化委…): a
+        relative prefix after a boundary, the shortest name after it that a boundary or duty word follows."""
         if jur is None or jur.national:
             return []
         out: list[Hit] = []
@@ -327,15 +374,13 @@ class BodyGrammar:
             s = m.start()
             if not self._left_boundary(text, s):
                 continue
-            e = m.end()
-            name = m.group(0)
-            if name.endswith(("委", "局", "办")) and text.startswith(("员会", "办公室", "办公厅"), e):
+            if self.relative_prefix(m.group(0)) is None:
                 continue
-            if self.relative_prefix(name) is None:
+            found = self._name_at(text, s, jur, None)
+            if found is None:
                 continue
-            res = self.resolve(name, jur)
-            if isinstance(res, Target):
-                out.append(Hit(s, e, name, [res], "relative-name", "name", {"jurisdiction": True}))
+            e, res = found
+            out.append(Hit(s, e, text[s:e], [res], "relative-name", "name", {"jurisdiction": True}))
         return out
 
     def augment(self, text: str, hits: list[Hit], jur: Jurisdiction | None, notes: list) -> list[Hit]:

@@ -188,6 +188,8 @@ def subject_duty(reader: DutyReader, text: str, start: int, end: int, actor_at, 
         if via or not text.startswith("会同", p) or not last:
             return None
         subjects, q = last, p           # 会同Y… continues the previous sentence's subject
+    if q < end and text[q] in ":：":
+        q += 1                           # 镇城运中心：负责…
     q = reader._after_modal(text, q)
     others: list = []
     if text.startswith("牵头负责", q) or text.startswith("牵头", q):

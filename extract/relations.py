@@ -734,9 +734,15 @@ class RelationExtractor:
             head = title.split("关于", 1)[0]
             if head and self.gaz.get(head):
                 issuers.append(head)
+        from extract.bodies import load_body_grammar
+        grammar = load_body_grammar()
         for name in issuers:
             ent = self.gaz.get(name)
             t = Target(ent.type, ent.name) if ent else Target("Agency", name)
+            if self._jurisdiction is not None and not self._jurisdiction.national:
+                res = grammar.resolve(name, self._jurisdiction, None, t if ent else None)
+                if isinstance(res, Target):
+                    t = res
             eid = g.entity(t)
             i = nd.text.find(name)
             if i >= 0:

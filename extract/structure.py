@@ -431,35 +431,42 @@ def _turn_end(text: str, it: _Item) -> int:
 
 
 def _sections(items: list[_Item], kinds: dict) -> dict:
-    """section = enclosing item's number, for clause types whose numbering restarts per section."""
+    """section = the enclosing items' numbers, for clause kinds whose numbering restarts per section.
+
+    The path goes up while the enclosing item's own numbering restarts too (二、（一）1. and
+    三、（一）1. → "2.1"; a （1） under 1. under （一） under 三、 → "3.1.1"); one level gives an int."""
     out: dict = {}
     by_kind: dict = {}
+    numbers_of: dict = {}
     for it in items:
+        numbers_of.setdefault(it.kind, []).append(it.number)
         if kinds[id(it)] == "clause":
             by_kind.setdefault(it.kind, []).append(it)
+    restarts = {k for k, ns in numbers_of.items() if len(ns) != len(set(ns))}
+
+    def path(c: _Item) -> list:
+        p = c.parent
+        if p is None or p.number is None:
+            return []
+        sec = [p.number]
+        while p.kind in restarts and p.parent is not None and p.parent.number is not None:
+            p = p.parent
+            sec.insert(0, p.number)
+        return sec
+
     for kind, clauses in by_kind.items():
         # numbering restarts when the same number recurs among the clauses, or among all items of
         # the kind (三、（一） after 二、（一）… where only the last （一） are clauses)
         numbers = [c.number for c in clauses]
-        all_numbers = [it.number for it in items if it.kind == kind]
-        if len(set(numbers)) == len(numbers) and len(set(all_numbers)) == len(all_numbers):
+        if len(set(numbers)) == len(numbers) and kind not in restarts:
             continue
         first_parent = next((c.parent for c in clauses if c.parent is not None and c.parent.number), None)
         for c in clauses:
-            if c.parent is not None and c.parent.number is not None:
-                out[id(c)] = c.parent.number
+            sec = path(c)
+            if sec:
+                out[id(c)] = sec[0] if len(sec) == 1 else ".".join(map(str, sec))
             elif first_parent is not None and c.start < first_parent.start and first_parent.number > 1:
                 out[id(c)] = first_parent.number - 1   # fragment before the first printed section
-        # the sections' own numbering restarts too (二、（一）1. and 三、（一）1.): section = "2.1"
-        parents = [c.parent for c in clauses if c.parent is not None and c.parent.number is not None]
-        kinds_of = {p.kind for p in parents}
-        restarts = any(len(ns) != len(set(ns)) for ns in
-                       ([it.number for it in items if it.kind == k] for k in kinds_of))
-        if restarts:
-            for c in clauses:
-                p = c.parent
-                if p is not None and p.number is not None and p.parent is not None and p.parent.number is not None:
-                    out[id(c)] = f"{p.parent.number}.{p.number}"
     return out
 
 

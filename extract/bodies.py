@@ -32,6 +32,7 @@ LIST_SPLIT = re.compile(r"[、，,；;]|以及|(?<=[局委办厅部署院会心�
 # a national body written as such: stays national in any document
 NATIONAL_FORM = re.compile(r"^(?:国家|国务院|中国|中华人民共和国|中央|全国|中共中央)|(?:部|总局|总署|署)$")
 MAX_NAME = 22
+GENERIC_TAIL = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位|机构)?$")
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,10 @@ def split_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
         while e > s and text[e - 1] in " \t\n　“”\"。.":
             e -= 1
         if e > s and text.startswith("等", e - 1) and e - s > 2:
-            e -= 1      # X等 / X等部门 (the tail 部门 is generic and split off by the caller)
+            e -= 1      # X等
+        tail = GENERIC_TAIL.search(text, s, e)
+        if tail and tail.start() > s + 1:
+            e = tail.start()    # X等相关部门 / X等部门: the tail names no one
         if e > s:
             trimmed.append((s, e))
     return trimmed
@@ -318,7 +322,7 @@ class BodyGrammar:
 
     def _name_at(self, text: str, pos: int, jur: Jurisdiction | None, rel: str | None) -> tuple[int, Target] | None:
         """The shortest body name starting at `pos` that is followed by a boundary or a duty word."""
-        if text.startswith(("由", "经", "并", "和", "及", "与", "将", "对", "在", "按", "请", "向"), pos):
+        if text.startswith(("由", "经", "并", "和", "及", "与", "将", "对", "在", "按", "请", "向", "报", "交", "送", "从"), pos):
             return None
         for end in range(pos + 2, min(len(text), pos + 16) + 1):
             if not self.suffix_re.search(text, pos, end):
@@ -355,6 +359,8 @@ class BodyGrammar:
                     p = end + 1
                     continue
                 break
+            found = [f for f in found if f[2].type != "Zone" and not text[f[0]:f[1]].endswith(("镇", "乡", "村", "街道"))
+                     or self.relative_prefix(text[f[0]:f[1]])]
             if not found:
                 continue
             tail = found[-1][1]
@@ -383,7 +389,8 @@ class BodyGrammar:
             out.append(Hit(s, e, text[s:e], [res], "relative-name", "name", {"jurisdiction": True}))
         return out
 
-    def augment(self, text: str, hits: list[Hit], jur: Jurisdiction | None, notes: list) -> list[Hit]:
+    def augment(self, text: str, hits: list[Hit], jur: Jurisdiction | None, notes: list,
+                kind: str = "policy") -> list[Hit]:
         """The recogniser's hits plus the grammar's: note lists item by item, relative names in
         running text, the same printed forms elsewhere in the text; short national forms localised;
         places inside a qualified body that is not theirs (岳阳 in 岳阳街道) dropped."""
@@ -400,7 +407,9 @@ class BodyGrammar:
             for sg in note.segments:
                 if sg.role and sg.role != "APPLIES_TO" and sg.end > sg.start:
                     added += self.list_hits(text, sg.start, sg.end, jur, hits_at, spans_over)
-        running = self.running_names(text, jur) + self.subject_names(text, jur)
+        running = self.running_names(text, jur)
+        if kind in ("policy", "plan"):     # news and transcripts name bodies in prose, not as duties
+            running += self.subject_names(text, jur)
         added += running + self.list_continuations(text, running, jur)
         forms = {h.text: h for h in added if h.cls == "name" and len(h.text) >= 3}
         for h in list(forms.values()):
@@ -430,7 +439,7 @@ class BodyGrammar:
             keep.append(h)
         return keep
 
-    LEFT_CHARS = frozenset("由经和与及、将对向在并为是同头合报请或至按交")
+    LEFT_CHARS = frozenset("由经和与及、将对向在并为是同头合报请或至按交的")
     LEFT_WORDS = ("组织", "指导", "督促", "协调", "负责", "推动", "支持", "鼓励", "要求", "明确", "落实", "依托",
                   "会同", "牵头", "配合", "联合", "报送", "提交", "报请", "通过", "经过", "根据", "委托", "授权")
 

@@ -88,13 +88,27 @@ class DutyReader:
         return actors, generic, p
 
     def predicate(self, text: str, pos: int, end: int) -> tuple[int, int]:
+        """The predicate from `pos` to the next `，。；` (a comma right after the subject is skipped:
+        X会同有关部门，针对…加强统筹协调)."""
+        while pos < end and text[pos] in "，, ":
+            pos += 1
         m = re.compile(r"[，,。；;！？\n]").search(text, pos, end)
         return pos, (m.start() if m else end)
 
+    NOT_TASK = re.compile(r"了|^(?:制定|制订|印发|出台|起草)《")
+
+    def task_span(self, text: str, ts: int, te: int) -> tuple[int, int] | None:
+        """A predicate that names a task: not past events (制定了…) nor this document itself (制定《…》)."""
+        if te - ts < 4 or self.NOT_TASK.search(text, ts, te):
+            return None
+        return ts, te
+
     def read(self, text: str, sentences: list[tuple[int, int]], actor_at, generic_at) -> list[Duty]:
         out: list[Duty] = []
+        last_subjects: list = []
         for s, e in sentences:
-            last_subjects: list = []
+            if s == 0 or text[s - 1] == "\n":
+                last_subjects = []      # a subject carries over sentences of one paragraph only
             for start in self._subject_starts(text, s, e):
                 for _, rule in DUTY_RULES:
                     d = rule(self, text, start, e, actor_at, generic_at, last_subjects)
@@ -217,4 +231,4 @@ def subject_duty(reader: DutyReader, text: str, start: int, end: int, actor_at, 
     if via == "经" and role != "RESPONSIBLE_FOR":
         return None
     ts, te = reader.predicate(text, q, end)
-    return Duty(subjects, role, start, te, others, (ts, te) if te - ts >= 4 else None, "running-duty")
+    return Duty(subjects, role, start, te, others, reader.task_span(text, ts, te), "running-duty")

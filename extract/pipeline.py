@@ -126,7 +126,7 @@ class EntityComponent:
         notes = sorted(notes + table_notes(tables), key=lambda n: n.start)
         doc.user_data["kg_notes"] = notes
         doc.user_data["kg_tables"] = tables
-        doc.user_data["kg_hits"] = self.grammar.augment(nd.text, hits, jur, notes)
+        doc.user_data["kg_hits"] = self.grammar.augment(nd.text, hits, jur, notes, (nd.meta or {}).get("kind", "policy"))
         return doc
 
 

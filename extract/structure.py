@@ -323,7 +323,8 @@ def parse_structure(text: str, fragment_start: int | None = None) -> list[Block]
     numbered = [a for a in items if a.kind != "shi"]
     clause_rank = _clause_rank(numbered)
     if clause_rank != RANK["shi"]:
-        items = [a for a in items if a.kind != "shi"]
+        # 一是…二是… inside a numbered item are its text, unless each carries its own note
+        items = [a for a in items if a.kind != "shi" or (a.parent is not None and _has_note(text, a))]
     kinds: dict[int, str] = {}
     # a table row is one measure: numbered items inside its cells stay in its text
     items = [a for a in items if not _inside(a, "row")]
@@ -338,8 +339,9 @@ def parse_structure(text: str, fragment_start: int | None = None) -> list[Block]
         items_to_classify: list[_Item] = []
     else:
         items_to_classify = items
+    kept = {id(a) for a in items if a.kind == "shi"}
     for it in items_to_classify:
-        kids = [c for c in it.children if c.kind != "shi" or clause_rank == RANK["shi"]]
+        kids = [c for c in it.children if c.kind != "shi" or clause_rank == RANK["shi"] or id(c) in kept]
         if kids:
             kinds[id(it)] = "heading"
         elif it.rank >= clause_rank or _has_note(text, it):
@@ -458,8 +460,8 @@ def _sections(items: list[_Item], kinds: dict) -> dict:
         # numbering restarts when the same number recurs among the clauses, or among all items of
         # the kind (三、（一） after 二、（一）… where only the last （一） are clauses)
         numbers = [c.number for c in clauses]
-        if len(set(numbers)) == len(numbers) and kind not in restarts:
-            continue
+        if len(set(numbers)) == len(numbers) and kind not in restarts and kind != "shi":
+            continue   # (一是 under an item always counts within it)
         first_parent = next((c.parent for c in clauses if c.parent is not None and c.parent.number), None)
         for c in clauses:
             sec = path(c)

@@ -19,6 +19,7 @@ Rule families (each a named function with its own table-driven test):
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -253,13 +254,11 @@ class BodyGrammar:
 
     # -- hits ------------------------------------------------------------------------------
     def list_hits(self, text: str, start: int, end: int, jur: Jurisdiction | None,
-                  hits_at: dict[tuple[int, int], Hit], spans_over: callable) -> list[Hit]:
+                  hits_at: dict[tuple[int, int], Hit], spans_over: callable,
+                  starts_at: dict[int, list[tuple[int, int]]]) -> list[Hit]:
         """Hits for each item of the actor list text[start:end]: a name, or a generic unit."""
         out: list[Hit] = []
         inherited: str | None = None
-        starts_at: dict[int, list[tuple[int, int]]] = {}
-        for k in hits_at:
-            starts_at.setdefault(k[0], []).append(k)
         for s, e in split_items(text, start, end):
             if spans_over(s, e):
                 continue           # a longer match (两省一市发展改革、规划资源部门) spans several items
@@ -397,16 +396,26 @@ class BodyGrammar:
         from extract.recognise import Recogniser
         hits = self.localise(hits, jur)
         hits_at = {(h.start, h.end): h for h in hits if h.cls != "generic"}
+        starts_at: dict[int, list[tuple[int, int]]] = {}
+        for k in hits_at:
+            starts_at.setdefault(k[0], []).append(k)
         multi = sorted((h.start, h.end) for h in hits if len(h.targets) > 1 or h.rule == "distributive-list")
+        multi_starts = [a for a, _ in multi]
 
         def spans_over(s: int, e: int) -> bool:
-            return any(a <= s and e <= b and (a, b) != (s, e) and b - a > e - s for a, b in multi)
+            i = bisect_right(multi_starts, s) - 1
+            while i >= 0 and s - multi[i][0] <= 200:   # a distributive list is short
+                a, b = multi[i]
+                if e <= b and (a, b) != (s, e) and b - a > e - s:
+                    return True
+                i -= 1
+            return False
 
         added: list[Hit] = []
         for note in notes:
             for sg in note.segments:
                 if sg.role and sg.role != "APPLIES_TO" and sg.end > sg.start:
-                    added += self.list_hits(text, sg.start, sg.end, jur, hits_at, spans_over)
+                    added += self.list_hits(text, sg.start, sg.end, jur, hits_at, spans_over, starts_at)
         running = self.running_names(text, jur)
         if kind in ("policy", "plan"):     # news and transcripts name bodies in prose, not as duties
             running += self.subject_names(text, jur)
@@ -429,11 +438,12 @@ class BodyGrammar:
         qualified = [h for h in out if h.extra.get("jurisdiction")]
         if not qualified:
             return out
+        q_starts = [q.start for q in qualified]   # settled names do not overlap: one candidate each
         keep = []
-        qi = 0
         for h in out:
             if h.cls == "place":
-                inside = next((q for q in qualified if q.start <= h.start and h.end <= q.end and q is not h), None)
+                i = bisect_right(q_starts, h.start) - 1
+                inside = qualified[i] if i >= 0 and h.end <= qualified[i].end else None
                 if inside is not None and not any(t.name in inside.targets[0].name for t in h.targets):
                     continue
             keep.append(h)

@@ -154,9 +154,13 @@ class BodyGrammar:
         m = self.suffix_re.search(stem)
         return self.suffix_type[m.group(0)] if m else None
 
-    def is_generic(self, stem: str) -> bool:
+    def is_generic(self, stem: str, prefixed: bool = False) -> bool:
+        """A generic unit: 各X, 相关X, 有关部门 …; a bare generic stem (政府, 部门, 街镇) only when no
+        jurisdiction prefix makes it one body (市政府 is the city's government)."""
         s = stem.rstrip("等")
-        if s in self.generic_stems or s in self._generic_words or s.startswith(self.generic_heads) or "各" in s:
+        if not prefixed and (s in self.generic_stems or s in self._generic_words):
+            return True
+        if s.startswith(self.generic_heads) or "各" in s:
             return True
         return bool(re.search(r"(?:等|各)(?:部门|单位)$|成员单位$|有关(?:部门|单位)$|相关(?:部门|单位)$", s))
 
@@ -177,7 +181,7 @@ class BodyGrammar:
         (区发展改革委、建设管理委); `known`: what the gazetteer matched for exactly this item."""
         alias = re.sub(r"（[^（）]*）$", "", item) if item.endswith("）") else item
         rel, chain, stem = self.strip_prefix(alias)
-        if self.is_generic(stem) or self.is_generic(alias):
+        if self.is_generic(stem, prefixed=rel is not None or chain is not None) or self.is_generic(alias):
             return "generic"
         if chain is not None:                       # 上海市松江区财政局, 广州市发展改革委
             t = self.qualify(chain, stem) if self.is_name(stem) else None

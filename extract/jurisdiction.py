@@ -67,7 +67,7 @@ class Jurisdiction:
             return None
         for k in range(len(self.chain) - 1, -1, -1):
             p = self.chain[k]
-            if p.level in want:
+            if p.level in want and not (prefix == "省" and p.name in MUNICIPALITIES):
                 return self.chain[:k + 1]
             if prefix == "市" and p.level == "Province" and p.name in MUNICIPALITIES:
                 return self.chain[:k + 1]

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extract.gazetteer import Gazetteer, load_gazetteer, read_jsonl
-from extract.jurisdiction import Jurisdiction, JurisdictionReader, Place, load_jurisdiction_reader, name_prefix
+from extract.jurisdiction import (LEVELS, Jurisdiction, JurisdictionReader, Place, load_jurisdiction_reader,
+                                  name_prefix)
 from extract.recognise import Hit, Target
 
 CJK = "\u4e00-\u9fff"
@@ -33,6 +34,7 @@ LIST_SPLIT = re.compile(r"[、，,；;]|以及|(?<=[局委办厅部署院会心�
 # a national body written as such: stays national in any document
 NATIONAL_FORM = re.compile(r"^(?:国家|国务院|中国|中华人民共和国|中央|全国|中共中央)|(?:部|总局|总署|署)$")
 MAX_NAME = 22
+PARTY_AND_GOVERNMENT = re.compile(r"(市|区|县|镇)委(?:、)?\1(?:人民)?政府")
 GENERIC_TAIL = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位|机构)?$")
 
 
@@ -101,6 +103,10 @@ class BodyGrammar:
         self.not_prefix = tuple(g["not_prefix"]["words"])
         self.reject_re = re.compile("|".join(map(re.escape, g["reject"]["chars"])) + r"|\d|[a-zA-Z]")
         self._generic_words = frozenset(gaz.departments["generic"]["words"])
+        dep = gaz.departments
+        stems = "|".join(map(re.escape, sorted(dep["stems"]["stems"], key=len, reverse=True)))
+        sufs = "|".join(map(re.escape, sorted(dep["suffixes"]["suffixes"], key=len, reverse=True)))
+        self.department_re = re.compile(rf"(?:{stems})(?:{sufs})")
         duties = {r["kind"]: r for r in read_jsonl("cues.jsonl")}["duties"]
         cue_words = ["负责", "牵头", "配合", "会同", "参与", "协助", "联合", "共同"] + duties["verbs"]
         self.duty_follow = re.compile(r"\s*[:：]|(?:" + "|".join(map(re.escape, duties["modal"])) + ")?(?:"
@@ -150,6 +156,15 @@ class BodyGrammar:
         name = ("中共" if ff.party else "") + prefix + ff.full
         return Target(ff.type, name)
 
+    def is_department(self, item: str) -> bool:
+        """A complete department name whatever follows it (区财政局收回…): its stem is an official
+        short form or a known department stem with its suffix (data/full_forms, departments)."""
+        rel, chain, stem = self.strip_prefix(item)
+        if rel is None or len(stem) < 2:
+            return False     # 市委 may go on (市委金融办): only full department names stop here
+        return (stem, None) in self.full_forms or any((stem, lv) in self.full_forms for lv in LEVELS) or \
+            bool(self.department_re.fullmatch(stem))
+
     def type_of(self, stem: str) -> str | None:
         m = self.suffix_re.search(stem)
         return self.suffix_type[m.group(0)] if m else None
@@ -196,11 +211,11 @@ class BodyGrammar:
                 owner, stem = own
                 if owner is None:        # 广州广播电视台: the name carries its own place
                     typ = self.type_of(stem)
-                    return Target(typ, stem, "", {"jurisdiction": name_prefix(jur.chain)}) if typ and \
+                    return Target(typ, stem, "", {"jurisdiction_name": name_prefix(jur.chain)}) if typ and \
                         self.is_name(stem) else None
                 t = self.qualify(owner, stem) if self.is_name(stem) or self.full_form(stem, owner[-1].level) else None
                 return Target(t.type, t.name, alias if alias != t.name else "",
-                              {"jurisdiction": name_prefix(owner)}) if t else None
+                              {"jurisdiction_name": name_prefix(owner)}) if t else None
             rel = inherited
             owner = jur.owner(rel) if rel else jur.own_chain()
         else:
@@ -212,7 +227,7 @@ class BodyGrammar:
         t = self.qualify(owner, stem)
         if t is None:
             return None
-        return Target(t.type, t.name, alias if alias != t.name else "", {"jurisdiction": name_prefix(owner)})
+        return Target(t.type, t.name, alias if alias != t.name else "", {"jurisdiction_name": name_prefix(owner)})
 
     @staticmethod
     def _own_place(item: str, jur: Jurisdiction) -> tuple[tuple[Place, ...] | None, str] | None:
@@ -330,7 +345,8 @@ class BodyGrammar:
         for end in range(pos + 2, min(len(text), pos + 16) + 1):
             if not self.suffix_re.search(text, pos, end):
                 continue
-            if end < len(text) and not (self.FOLLOW.match(text, end) or self.duty_follow.match(text, end)):
+            if end < len(text) and not (self.FOLLOW.match(text, end) or self.duty_follow.match(text, end)
+                                        or self.is_department(text[pos:end])):
                 continue
             res = self.resolve(text[pos:end], jur, rel)
             if isinstance(res, Target):
@@ -384,6 +400,13 @@ class BodyGrammar:
             if not self._left_boundary(text, s):
                 continue
             if self.relative_prefix(m.group(0)) is None:
+                continue
+            pair = PARTY_AND_GOVERNMENT.match(text, s)
+            if pair:     # 市委市政府 / 区委区政府: the Party committee and the government
+                for a, b in ((s, s + 2), (s + 2, pair.end())):
+                    res = self.resolve(text[a:b], jur)
+                    if isinstance(res, Target):
+                        out.append(Hit(a, b, text[a:b], [res], "relative-name", "name", {"jurisdiction": True}))
                 continue
             found = self._name_at(text, s, jur, None)
             if found is None:

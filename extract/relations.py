@@ -197,6 +197,7 @@ class RelationExtractor:
             self._duties(g, top, clauses, tasks, bool(n_notes))
         self._tasks(g, top, tasks)
         self._hierarchy(g, hits, top)
+        self._jurisdiction_links(g)
         self._members(g, top)
         self._positions(g, hits, top)
         self._applies_to(g, top, clauses)
@@ -594,6 +595,26 @@ class RelationExtractor:
             src, dst = (ta, tb) if m.group(1) else (tb, ta)
             g.rel("SUBORDINATE_TO", g.entity(src), g.entity(dst), g.sentence(m.start()), "stated-subordination")
 
+    def _jurisdiction_links(self, g: _Graph) -> None:
+        """A body qualified by the jurisdiction (上海市松江区财政局) is LOCATED_IN its place when the
+        document names that place (County:松江区)."""
+        from extract.jurisdiction import load_jurisdiction_reader
+        jr = load_jurisdiction_reader()
+        places: dict[str, str | None] = {}
+        for eid, ent in list(g.entities.items()):
+            prefix = ent.properties.get("jurisdiction_name")
+            if not prefix or ent.type in PLACE_TYPES:
+                continue
+            if prefix not in places:
+                chain, used = jr.parse_chain(prefix)
+                last = chain[-1] if chain and used == len(prefix) else None
+                pid = entity_id(last.level, last.name) if last and last.level in PLACE_TYPES else None
+                places[prefix] = pid if pid in g.entities else None
+            pid = places[prefix]
+            if pid:
+                m = ent.mentions[0] if ent.mentions else None
+                g.rel("LOCATED_IN", eid, pid, g.sentence(m.start) if m else None, "jurisdiction-parent")
+
     def _zone_province(self, ent: Entity, parent: str | None, inner: str | None) -> str | None:
         for name in (parent, inner):
             seen = 0
@@ -714,7 +735,9 @@ class RelationExtractor:
         title = meta.get("title") or ""
         props: dict[str, Any] = {"title": title}
         if self._jurisdiction is not None:
+            from extract.jurisdiction import name_prefix
             props["jurisdiction"] = self._jurisdiction.to_dict()
+            props["jurisdiction_name"] = name_prefix(self._jurisdiction.chain)   # for filters
         for k in ("date", "effective_date", "kind", "source", "author"):
             v = meta.get(k)
             if v is not None and v != "":

@@ -126,8 +126,8 @@ def score(which: str = "all", graphs: dict[str, DocumentGraph] | None = None,
             grels.setdefault(r["type"], set()).add((r["source"], r["target"]))
         prels: dict[str, set] = {}
         for r in g.relations:
-            if r.type in UNSCORED_RELS:
-                continue
+            if r.type in UNSCORED_RELS or r.rule == "jurisdiction-parent":
+                continue   # a body → its jurisdiction's place is structure, not a stated fact (GUIDELINES)
             prels.setdefault(r.type, set()).add((refs.get(r.source, r.source), refs.get(r.target, r.target)))
         for t in sorted(set(grels) | set(prels)):
             m(t).add(doc, grels.get(t, set()), prels.get(t, set()))

@@ -178,6 +178,9 @@ def sort_edges(edges: Iterable[EdgeView]) -> list[EdgeView]:
     return sorted(edges, key=lambda e: (e.source, e.type, e.target))
 
 
+JURISDICTION_OVERFETCH = 10   # search candidates per hit asked when a jurisdiction filters them
+
+
 class GraphStore(ABC):
     """Storage and queries. Implementations: `graph.memory_store.MemoryStore`,
     `graph.neo4j_store.Neo4jStore`. Obtain one with `graph.open_store()`."""
@@ -271,20 +274,43 @@ class GraphStore(ABC):
         (verbatim or normalised)."""
 
     # -- shared query logic -----------------------------------------------------------------
-    def search(self, query: str, labels: Sequence[str] | None = None, limit: int = 20) -> list[SearchHit]:
-        """Name/alias search: exact > prefix > substring > fuzzy, Chinese-aware."""
+    def search(self, query: str, labels: Sequence[str] | None = None, limit: int = 20,
+               jurisdiction: str | None = None) -> list[SearchHit]:
+        """Name/alias search: exact > prefix > substring > fuzzy, Chinese-aware. With `jurisdiction`
+        (上海市, 上海市松江区), only bodies qualified by it or by a place inside it."""
         q = norm(query)[:MAX_QUERY_CHARS]
         labs = check_labels(labels)
         if not q or limit <= 0:
             return []
         qt = tokens(q)
         hits = []
-        for eid, label, name, aliases in self._search_candidates(q, qt, labs, limit):
+        want = limit * JURISDICTION_OVERFETCH if jurisdiction else limit
+        for eid, label, name, aliases in self._search_candidates(q, qt, labs, want):
             s = score(q, name, aliases, qt)
             if s > 0:
                 hits.append(SearchHit(id=eid, label=label, name=name, aliases=list(aliases), score=s))
         hits.sort(key=lambda h: rank_key(h.score, h.name, h.id))
+        if jurisdiction:
+            views = self._node_views([h.id for h in hits])
+            hits = [h for h in hits if h.id in views and
+                    in_jurisdiction(views[h.id].properties.get("jurisdiction_name"), jurisdiction)]
         return hits[:limit]
+
+    def documents_in(self, jurisdiction: str | None = None) -> list[NodeView]:
+        """`documents()`, only those issued in `jurisdiction` or a place inside it (None: all)."""
+        docs = self.documents()
+        if not jurisdiction:
+            return docs
+        return [d for d in docs if in_jurisdiction(d.properties.get("jurisdiction_name"), jurisdiction)]
+
+    def jurisdictions(self) -> dict[str, int]:
+        """Issuing jurisdictions of the documents (their naming prefix: 上海市松江区) → document count."""
+        out: dict[str, int] = {}
+        for d in self.documents():
+            j = d.properties.get("jurisdiction_name")
+            if j:
+                out[j] = out.get(j, 0) + 1
+        return dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0])))
 
     def resolve(self, name_or_id: str) -> str:
         """Id of the entity with this id, canonical name or alias; raises EntityNotFound.
@@ -437,6 +463,11 @@ class GraphStore(ABC):
                                 key=lambda e: (step[frozenset((e.source, e.target))], e.type, e.source))
             out.append(Subgraph(nodes=[nodes[n] for n in seq], edges=_named(path_edges, nodes)))
         return out
+
+
+def in_jurisdiction(value: Any, jurisdiction: str) -> bool:
+    """Is a `jurisdiction_name` (上海市松江区) the asked jurisdiction or inside it (上海市)?"""
+    return isinstance(value, str) and value.startswith(jurisdiction)
 
 
 def _named(edges: list[EdgeView], nodes: dict[str, NodeView]) -> list[EdgeView]:

@@ -28,6 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--indent", type=int, default=None, help="pretty-print JSON with this indent")
     p.add_argument("--with-text", action="store_true", help="include the normalised text in the JSON")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.add_argument("--jurisdiction", metavar="PLACE",
+                   help="the issuing jurisdiction when you know better than the document "
+                        "(上海市青浦区, 广州市, 国家): relative names (区X, 市X) are qualified by it")
     p.set_defaults(func=run)
 
 
@@ -49,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"kg extract: {done}/{n} documents", file=sys.stderr, flush=True)
 
     failed = 0
-    for path, result in extract_many(args.files, n_process=args.processes, progress=progress):
+    for path, result in extract_many(args.files, n_process=args.processes, progress=progress,
+                                     jurisdiction=args.jurisdiction):
         if isinstance(result, KGError):
             failed += 1
             print(f"kg: error: {result}", file=sys.stderr, flush=True)

@@ -32,6 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="documents, folders of documents, or extraction JSON/JSONL files")
     p.add_argument("--reset", action="store_true", help="empty the store first")
+    p.add_argument("--jurisdiction", metavar="PLACE",
+                   help="issuing jurisdiction of every document (上海市青浦区, 广州市, 国家), overriding their own")
     p.set_defaults(func=cmd_build)
 
     p = subparsers.add_parser("stats", parents=[common], help="counts by label and relationship type")
@@ -41,9 +43,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("search", parents=[common], help="find entities by name or alias")
     p.add_argument("query")
     _multi(p, "--label", "labels", LABELS, "only these labels")
+    p.add_argument("--jurisdiction", metavar="PLACE", help="only bodies of this jurisdiction (上海市, 上海市松江区)")
     p.add_argument("--limit", type=int, default=20)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
+
+    p = subparsers.add_parser("documents", parents=[common], help="the documents in the graph",
+                              description="Documents with date, issuing jurisdiction and clause count; "
+                                          "--jurisdiction keeps those issued in a place or inside it.")
+    p.add_argument("--jurisdiction", metavar="PLACE", help="上海市 (its districts and towns too), 上海市松江区 …")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_documents)
 
     p = subparsers.add_parser("show", parents=[common], help="an entity with every relationship and its evidence")
     p.add_argument("name", help="id, canonical name or alias")
@@ -160,7 +170,7 @@ def _load_json(path: Path) -> Iterator[Any]:
         raise InputError(f"{path}: not an extraction output file ({type(exc).__name__}: {exc})") from None
 
 
-def _extract(files: list[Path], errors: list[str]) -> Iterator[Any]:
+def _extract(files: list[Path], errors: list[str], jurisdiction: str | None = None) -> Iterator[Any]:
     """DocumentGraphs of the files, one at a time; unreadable files are reported and skipped."""
     docs = [f for f in files if f.suffix.lower() not in GRAPH_SUFFIXES]
     for f in files:
@@ -172,7 +182,7 @@ def _extract(files: list[Path], errors: list[str]) -> Iterator[Any]:
     if not docs:
         return
     import extract
-    for path, result in extract.extract_many([str(f) for f in docs]):
+    for path, result in extract.extract_many([str(f) for f in docs], jurisdiction=jurisdiction):
         if isinstance(result, KGError):
             errors.append(str(result) if Path(path).name in str(result) else f"{path}: {result}")
         else:
@@ -183,13 +193,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     files = document_files(args.paths or ["seeds"])
+    from extract.api import check_jurisdiction
+    check_jurisdiction(args.jurisdiction)      # a bad name fails before the store is touched
     store = _store(args)
     try:
         errors: list[str] = []
         graphs = []
         with tqdm(total=len(files), desc="extract", unit="doc", file=sys.stderr,
                   disable=None, leave=False) as bar:
-            for g in _extract(files, errors):
+            for g in _extract(files, errors, args.jurisdiction):
                 graphs.append(g)
                 bar.update(1)
         from extract.follows import link_documents
@@ -240,7 +252,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     store = _store(args)
     try:
-        hits = store.search(args.query, labels=args.labels or None, limit=args.limit)
+        hits = store.search(args.query, labels=args.labels or None, limit=args.limit,
+                            jurisdiction=args.jurisdiction)
         if args.json:
             _dump(hits)
             return 0
@@ -250,6 +263,26 @@ def cmd_search(args: argparse.Namespace) -> int:
         for h in hits:
             alias = f"  ({'、'.join(h.aliases[:4])})" if h.aliases else ""
             print(f"{h.score:6.3f}  {h.label:<12} {_short(h.name)}{alias}  [{h.id}]")
+        return 0
+    finally:
+        store.close()
+
+
+def cmd_documents(args: argparse.Namespace) -> int:
+    store = _store(args)
+    try:
+        docs = store.documents_in(args.jurisdiction)
+        if args.json:
+            _dump([{"id": d.id, "title": d.properties.get("title") or d.name, "date": d.properties.get("date"),
+                    "jurisdiction": d.properties.get("jurisdiction_name"),
+                    "clauses": d.properties.get("clauses")} for d in docs])
+            return 0
+        if not docs:
+            print("kg: no documents" + (f" in {args.jurisdiction}" if args.jurisdiction else ""), file=sys.stderr)
+            return 1
+        for d in docs:
+            print(f"{d.properties.get('date') or '—':<10}  {d.properties.get('jurisdiction_name') or '—':<14} "
+                  f"{d.properties.get('clauses', 0):>4}  {_short(d.properties.get('title') or d.name, 60)}  [{d.id}]")
         return 0
     finally:
         store.close()

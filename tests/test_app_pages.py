@@ -354,3 +354,37 @@ def test_big_graphs_switch_pickers_to_server_search(seed_env, seed_store, monkey
     at = run_page("explore", {"entity": "上海海关"})
     no_errors(at)
     assert seed_store.resolve("上海海关") in {n.id for n in at.session_state["current_subgraph"].nodes}
+
+
+@pytest.fixture(scope="session")
+def local_graph_file(tmp_path_factory) -> Path:
+    """Two district documents (松江区, 嘉定区) and the seeds, extracted and merged."""
+    import extract
+    from graph import open_store
+
+    path = tmp_path_factory.mktemp("app_local") / "graph.json"
+    store = open_store("memory", path=str(path))
+    store.merge([extract.extract_path(p) for p in seed_files()] +
+                [extract.extract_path(ROOT / "corpus" / n) for n in
+                 ("30_songjiang_urban_renewal_plan_2025.md", "31_jiading_sponge_city_plan_2024.md")])
+    store.close()
+    return path
+
+
+def test_sidebar_jurisdiction_filter_narrows_documents_and_who_leads(local_graph_file, monkeypatch):
+    monkeypatch.setenv("KG_BACKEND", "memory")
+    monkeypatch.setenv("KG_DATA", str(local_graph_file))
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    from graph import open_store
+    store = open_store("memory", path=str(local_graph_file))
+    bureau = store.resolve("上海市松江区建设和管理委员会")
+    at = run_page("who_leads", {"mode": "agency", "entity": bureau})
+    no_errors(at)
+    juris = at.sidebar.multiselect(key="filter_jurisdictions")
+    assert {"上海市松江区 (1)", "上海市嘉定区 (1)", "上海市 (3)"} <= set(juris.options)
+    assert "燃气" in frames_text(at)
+    juris.set_value(["上海市嘉定区"]).run()
+    no_errors(at)
+    docs = at.sidebar.multiselect(key="filter_documents")
+    assert len(docs.options) == 1 and "嘉定" in docs.options[0]
+    assert "燃气" not in frames_text(at), "松江区's measures are outside 嘉定区"

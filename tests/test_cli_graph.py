@@ -136,3 +136,26 @@ def test_seed_build_on_both_backends(tmp_path, capsys, neo4j_settings, clean_neo
     mem = _json(capsys, ["stats", "--json"])
     assert mem["total_nodes"] > 0
     assert _json(capsys, ["stats", "--json", "--backend", "neo4j"]) == mem
+
+
+def test_documents_and_search_by_jurisdiction(tmp_path, monkeypatch, capsys):
+    """`kg build` of real local documents, then `kg documents/search --jurisdiction`; a user's
+    `--jurisdiction` overrides the document's own."""
+    monkeypatch.setenv("KG_DATA", str(tmp_path / "graph.json"))
+    monkeypatch.delenv("KG_BACKEND", raising=False)
+    songjiang = str(PROJECT / "corpus" / "30_songjiang_urban_renewal_plan_2025.md")
+    jiading = str(PROJECT / "corpus" / "31_jiading_sponge_city_plan_2024.md")
+    assert main(["build", songjiang, jiading]) == 0
+    capsys.readouterr()
+    docs = _json(capsys, ["documents", "--jurisdiction", "上海市松江区", "--json"])
+    assert [d["jurisdiction"] for d in docs] == ["上海市松江区"]
+    assert len(_json(capsys, ["documents", "--jurisdiction", "上海市", "--json"])) == 2
+    hits = _json(capsys, ["search", "建设和管理委员会", "--jurisdiction", "上海市嘉定区", "--json"])
+    assert [h["name"] for h in hits] == ["上海市嘉定区建设和管理委员会"]
+    assert main(["documents", "--jurisdiction", "广州市"]) == 1
+    # the override: the same file read as a 青浦区 document
+    assert main(["build", "--reset", "--jurisdiction", "上海市青浦区", songjiang]) == 0
+    capsys.readouterr()
+    assert [d["jurisdiction"] for d in _json(capsys, ["documents", "--json"])] == ["上海市青浦区"]
+    assert main(["build", "--jurisdiction", "不存在区", songjiang]) == 6
+    assert "unknown jurisdiction" in capsys.readouterr().err

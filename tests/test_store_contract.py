@@ -307,3 +307,30 @@ def test_rebuild_with_neo4j_matches_the_embedded_store(both):
     assert neo.merge(graphs).relationships_created == 0
     assert mem.merge(graphs).relationships_created == 0
     assert mem.stats() == neo.stats()
+
+
+# -- jurisdictions -----------------------------------------------------------------------------------
+
+def _jurisdiction_graphs() -> list[DocumentGraph]:
+    """Two real local documents (松江区, 嘉定区) and a national one, extracted for real."""
+    from pathlib import Path
+    from extract import extract_path
+    root = Path(__file__).resolve().parent.parent / "corpus"
+    return [extract_path(root / n) for n in ("30_songjiang_urban_renewal_plan_2025.md",
+                                             "31_jiading_sponge_city_plan_2024.md",
+                                             "02_comprehensive_bonded_zones_opinions_2019.txt")]
+
+
+def test_documents_and_bodies_filter_by_jurisdiction(store):
+    store.merge(_jurisdiction_graphs())
+    assert store.jurisdictions() == {"上海市松江区": 1, "上海市嘉定区": 1, "中华人民共和国": 1}
+    assert sorted(d.id for d in store.documents_in("上海市")) == [
+        "document:30_songjiang_urban_renewal_plan_2025", "document:31_jiading_sponge_city_plan_2024"]
+    assert [d.id for d in store.documents_in("上海市松江区")] == ["document:30_songjiang_urban_renewal_plan_2025"]
+    assert len(store.documents_in(None)) == 3
+    # two districts' planning bureaus are two entities; a jurisdiction picks its own
+    all_hits = {h.name for h in store.search("规划和自然资源局", labels=["Agency"], limit=10)}
+    assert {"上海市松江区规划和自然资源局", "上海市嘉定区规划和自然资源局"} <= all_hits
+    sj = [h.name for h in store.search("规划和自然资源局", labels=["Agency"], limit=10, jurisdiction="上海市松江区")]
+    assert sj == ["上海市松江区规划和自然资源局"]
+    assert store.search("规划和自然资源局", limit=10, jurisdiction="广州市") == []

@@ -15,13 +15,16 @@ from typing import Any, Iterator, Sequence
 import streamlit as st
 
 from graph.errors import KGError, StoreUnavailable
-from graph.store import GraphStore, Responsibility, Stats, Subgraph, NodeView, SearchHit
+from graph.store import GraphStore, NodeView, Responsibility, SearchHit, Stats, Subgraph, in_jurisdiction
+from ui.labels import doc_stem
 
 FILTER_DOCS = "filter_documents"
 # Query results are reused for this long; a change made outside the app (e.g. `kg build`) shows
 # within this time, one made by the app's own ingest at once (the cache is cleared).
 QUERY_TTL_S = 120
 FILTER_AREAS = "filter_areas"
+FILTER_JURISDICTIONS = "filter_jurisdictions"
+NO_DOCUMENT = "∅"   # a document filter that matches nothing (a jurisdiction with no document)
 
 
 # Where the store's settings come from: the environment (KG_BACKEND, KG_DATA, NEO4J_URI, NEO4J_USER,
@@ -173,8 +176,16 @@ class Filters:
 
 
 def filters() -> Filters:
-    return Filters(tuple(st.session_state.get(FILTER_DOCS, ()) or ()),
-                   tuple(st.session_state.get(FILTER_AREAS, ()) or ()))
+    """The sidebar's filters; a jurisdiction narrows the documents to those issued in it (or inside it)."""
+    docs = tuple(st.session_state.get(FILTER_DOCS, ()) or ())
+    juris = tuple(st.session_state.get(FILTER_JURISDICTIONS, ()) or ())
+    if juris:
+        store = get_store()
+        inside = [doc_stem(d.id) for d in (cached_documents(store, store_key(store)) if store else [])
+                  if any(in_jurisdiction(d.properties.get("jurisdiction_name"), j) for j in juris)]
+        docs = tuple(d for d in docs if d in inside) if docs else tuple(inside)
+        docs = docs or (NO_DOCUMENT,)
+    return Filters(docs, tuple(st.session_state.get(FILTER_AREAS, ()) or ()))
 
 
 def clear_query_cache() -> None:
@@ -198,6 +209,11 @@ def cached_stats(_store: GraphStore, key: str) -> Stats:
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_S, max_entries=16)
 def cached_documents(_store: GraphStore, key: str) -> list[NodeView]:
     return _store.documents()
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_S, max_entries=16)
+def cached_jurisdictions(_store: GraphStore, key: str) -> dict[str, int]:
+    return _store.jurisdictions()
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_S, max_entries=256)

@@ -27,7 +27,10 @@ sys.path.insert(0, str(ROOT))
 
 
 def source_files() -> list[str]:
-    return sorted(glob.glob(str(ROOT / "seeds" / "*.txt")) + glob.glob(str(ROOT / "corpus" / "0*.txt")))
+    """The seeds and every corpus document (national, city, district and town documents)."""
+    corpus = [p for p in glob.glob(str(ROOT / "corpus" / "*")) if p.endswith((".txt", ".md"))
+              and not p.endswith("README.md")]
+    return sorted(glob.glob(str(ROOT / "seeds" / "*.txt")) + corpus)
 
 
 def repeated(paths: list[str], chars: int, sizes: dict[str, int]) -> list[str]:
@@ -135,6 +138,12 @@ def main(argv: list[str] | None = None) -> int:
               f"{r['cpu_s']:>8.2f} {r['cpu_chars_per_s']:>12,.0f} {r['peak_mb']:>8.0f}")
     print("chars/CPU-s: throughput per core measured by process CPU time (the machine is shared; wall"
           " time includes waiting for a core). end2end xN: CPU of the parent only.")
+    by_mode = {r["mode"].split()[0]: r for r in rows}
+    if "bare" in by_mode:
+        base = by_mode["bare"]["cpu_chars_per_s"]
+        for m in ("extract", "end2end"):
+            if m in by_mode and base:
+                print(f"ratio {m}/bare (chars per CPU-second, same run): {by_mode[m]['cpu_chars_per_s'] / base:.3f}")
     return 0
 
 

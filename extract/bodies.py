@@ -19,6 +19,7 @@ Rule families (each a named function with its own table-driven test):
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,6 +35,13 @@ LIST_SPLIT = re.compile(r"[、，,；;]|以及|(?<=[局委办厅部署院会心�
 # a national body written as such: stays national in any document
 NATIONAL_FORM = re.compile(r"^(?:国家|国务院|中国|中华人民共和国|中央|全国|中共中央)|(?:部|总局|总署|署)$")
 MAX_NAME = 22
+BRACKET_CHARS = re.compile(r"[（()）]")
+YOUTH_LEAGUE = re.compile(r"团(市|区|县)委$")
+GENERIC_END = re.compile(r"(?:等|各)(?:部门|单位)$|成员单位$|有关(?:部门|单位)$|相关(?:部门|单位)$")
+BRACKETED = re.compile(r"（[^（）]*）")
+TRAILING_BRACKET = re.compile(r"（[^（）]*）$")
+NAME_CHARS = re.compile(rf"[{CJK}“”（）]+")
+PLACE_SUFFIX = re.compile(r"(?:街道|市|区|县|镇|乡|省)$")
 PARTY_AND_GOVERNMENT = re.compile(r"(市|区|县|镇)委(?:、)?\1(?:人民)?政府")
 GENERIC_TAIL = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位|机构)?$")
 
@@ -57,6 +65,14 @@ def _load_full_forms() -> dict[tuple[str, str | None], FullForm]:
 def split_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """A list of actors into item spans; brackets stay inside their item (X（Y）), blanks are trimmed."""
     out: list[tuple[int, int]] = []
+    if not BRACKET_CHARS.search(text, start, end):        # the common case: no brackets to keep
+        pos = start
+        for m in LIST_SPLIT.finditer(text, start, end):
+            if m.end() > m.start():
+                out.append((pos, m.start()))
+                pos = m.end()
+        out.append((pos, end))
+        return _trim_items(text, out)
     depth, pos, i = 0, start, start
     while i < end:
         ch = text[i]
@@ -72,6 +88,10 @@ def split_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
                 continue
         i += 1
     out.append((pos, end))
+    return _trim_items(text, out)
+
+
+def _trim_items(text: str, out: list[tuple[int, int]]) -> list[tuple[int, int]]:
     trimmed = []
     for s, e in out:
         while s < e and text[s] in " \t\n　“”\"":
@@ -88,13 +108,22 @@ def split_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return trimmed
 
 
+_MISSING = object()
+KNOWN = "known"     # cached answer: the gazetteer's own match
+
+
 class BodyGrammar:
     def __init__(self, gaz: Gazetteer, jr: JurisdictionReader) -> None:
         self.gaz = gaz
+        self._resolved: dict[tuple, Target | str | None] = {}
+        self._stripped: dict[str, tuple] = {}
+        self._local = threading.local()     # per-thread: the app's sessions share one grammar
         self.jr = jr
         self.full_forms = _load_full_forms()
         sufs = read_jsonl("body_suffixes.jsonl")
         self.suffix_type = {r["suffix"]: r["type"] for r in sufs}
+        self.suffix_last = frozenset(x[-1] for x in self.suffix_type)
+        self.suffix_last_re = re.compile("[" + "".join(sorted(self.suffix_last)) + "]")
         self.suffix_re = re.compile("(?:" + "|".join(map(re.escape, sorted(self.suffix_type, key=len, reverse=True)))
                                     + ")$")
         g = {r["kind"]: r for r in read_jsonl("generic_units.jsonl")}
@@ -119,10 +148,18 @@ class BodyGrammar:
 
     # -- rule families -------------------------------------------------------------------
     def strip_prefix(self, item: str) -> tuple[str | None, tuple[Place, ...] | None, str]:
+        got = self._stripped.get(item)
+        if got is None:
+            got = self._stripped[item] = self._strip_prefix(item)
+            if len(self._stripped) > 200_000:
+                self._stripped.clear()
+        return got
+
+    def _strip_prefix(self, item: str) -> tuple[str | None, tuple[Place, ...] | None, str]:
         """(relative prefix, explicit place chain, stem): 区规划资源局 → ("区", None, "规划资源局");
         上海市松江区财政局 → (None, (上海市, 松江区), "财政局"); 团市委 → ("市", None, "团委");
         发展改革委 → (None, None, "发展改革委")."""
-        m = re.match(r"团(市|区|县)委$", item)
+        m = YOUTH_LEAGUE.match(item)
         if m:
             return m.group(1), None, "团委"
         if item.startswith(self.not_prefix):
@@ -177,14 +214,14 @@ class BodyGrammar:
             return True
         if s.startswith(self.generic_heads) or "各" in s:
             return True
-        return bool(re.search(r"(?:等|各)(?:部门|单位)$|成员单位$|有关(?:部门|单位)$|相关(?:部门|单位)$", s))
+        return bool(GENERIC_END.search(s))
 
     def is_name(self, stem: str) -> bool:
         """A stem that can be a body's name: CJK, a suffix, no verbs or quantities, not too long."""
-        core = re.sub(r"（[^（）]*）", "", stem)
+        core = BRACKETED.sub("", stem)
         if not 1 < len(core) <= MAX_NAME or self.reject_re.search(core):
             return False
-        if not re.fullmatch(rf"[{CJK}“”（）]+", stem):
+        if not NAME_CHARS.fullmatch(stem):
             return False
         return self.type_of(core) is not None
 
@@ -193,8 +230,22 @@ class BodyGrammar:
         """One list item → a Target, "generic" (a generic unit: no entity) or None (no name).
 
         `inherited`: the relative prefix an earlier item of the same list wrote once
-        (区发展改革委、建设管理委); `known`: what the gazetteer matched for exactly this item."""
-        alias = re.sub(r"（[^（）]*）$", "", item) if item.endswith("）") else item
+        (区发展改革委、建设管理委); `known`: what the gazetteer matched for exactly this item.
+        Answers are cached per (item, jurisdiction, inherited, known): a document asks the same
+        names many times."""
+        key = (item, jur.chain if jur is not None else None, inherited,
+               (known.type, known.name) if known is not None else None)
+        hit = self._resolved.get(key, _MISSING)
+        if hit is _MISSING:
+            hit = self._resolve(item, jur, inherited, known)
+            if len(self._resolved) > 200_000:
+                self._resolved.clear()
+            self._resolved[key] = KNOWN if hit is known and known is not None else hit
+        return known if hit is KNOWN else hit
+
+    def _resolve(self, item: str, jur: Jurisdiction | None, inherited: str | None,
+                 known: Target | None) -> Target | str | None:
+        alias = TRAILING_BRACKET.sub("", item) if item.endswith("）") else item
         rel, chain, stem = self.strip_prefix(alias)
         if self.is_generic(stem, prefixed=rel is not None or chain is not None) or self.is_generic(alias):
             return "generic"
@@ -239,7 +290,7 @@ class BodyGrammar:
                 continue
             if item.startswith(p.name) and len(item) > len(p.name):
                 return jur.chain[:k + 1], item[len(p.name):]
-            short = re.sub(r"(?:街道|市|区|县|镇|乡|省)$", "", p.name)
+            short = PLACE_SUFFIX.sub("", p.name)
             if len(short) >= 2 and item.startswith(short) and len(item) > len(short) + 1:
                 return None, item
         return None
@@ -338,11 +389,31 @@ class BodyGrammar:
     LIST_START = re.compile(r"(?:^|(?<=[，,。；;：:）)\n])|(?<=会同)|(?<=由)|(?<=经))(?=[\u4e00-\u9fff])", re.M)
     FOLLOW = re.compile(r"[、，,。；;：:）)]|和|及|与|组成|等|牵头|负责|配合|会同|参与|协助|共同|联合|要|应|将|开展|做好|落实|具体")
 
+    def _suffix_ends(self, text: str) -> list[int]:
+        """Offsets right after a character that can end a suffix (computed once per text)."""
+        cache = self._local
+        if getattr(cache, "text", None) is not text:
+            cache.ends = [m.end() for m in self.suffix_last_re.finditer(text)]
+            cache.text = text
+        return cache.ends
+
+    def _duty_ends(self, text: str) -> list[int]:
+        """Suffix ends right before a duty word (…中心负责, …中队：) (computed once per text)."""
+        cache = self._local
+        if getattr(cache, "duty_text", None) is not text:
+            cache.duty_ends = [e for e in self._suffix_ends(text) if self.duty_follow.match(text, e)]
+            cache.duty_text = text
+        return cache.duty_ends
+
     def _name_at(self, text: str, pos: int, jur: Jurisdiction | None, rel: str | None) -> tuple[int, Target] | None:
         """The shortest body name starting at `pos` that is followed by a boundary or a duty word."""
         if text.startswith(("由", "经", "并", "和", "及", "与", "将", "对", "在", "按", "请", "向", "报", "交", "送", "从"), pos):
             return None
-        for end in range(pos + 2, min(len(text), pos + 16) + 1):
+        ends = self._suffix_ends(text)
+        for k in range(bisect_right(ends, pos + 1), len(ends)):
+            end = ends[k]
+            if end > pos + 16:
+                break
             if not self.suffix_re.search(text, pos, end):
                 continue
             if end < len(text) and not (self.FOLLOW.match(text, end) or self.duty_follow.match(text, end)
@@ -362,8 +433,12 @@ class BodyGrammar:
         if jur is None or jur.national:
             return []
         out: list[Hit] = []
+        good = self._duty_ends(text)       # a name ends right before a duty word, or a list runs on
         for m in self.LIST_START.finditer(text):
             pos = m.end()
+            k = bisect_right(good, pos + 1)
+            if k >= len(good) or good[k] > pos + 16 and not (good[k] <= pos + 60 and "、" in text[pos:pos + 17]):
+                continue
             found: list[tuple[int, int, Target]] = []
             rel = None
             p = pos

@@ -22,6 +22,8 @@ from typing import Callable
 from extract.gazetteer import read_jsonl
 
 CJK = "\u4e00-\u9fff"
+PREDICATE_END = re.compile(r"[，,。；;！？\n]")
+GENERIC_CO = re.compile(r"(?:有关|相关|各)[^，。；]{0,8}?(?:部门|单位)")
 
 
 @dataclass
@@ -36,6 +38,7 @@ class Duty:
 
 
 DUTY_RULES: list[tuple[str, Callable]] = []
+SENTENCE_RULES = frozenset({"working-group", "group-members"})   # tried once per sentence
 
 
 def duty_rule(name: str):
@@ -92,7 +95,7 @@ class DutyReader:
         X会同有关部门，针对…加强统筹协调)."""
         while pos < end and text[pos] in "，, ":
             pos += 1
-        m = re.compile(r"[，,。；;！？\n]").search(text, pos, end)
+        m = PREDICATE_END.search(text, pos, end)
         return pos, (m.start() if m else end)
 
     NOT_TASK = re.compile(r"了|^(?:制定|制订|印发|出台|起草)《")
@@ -109,13 +112,20 @@ class DutyReader:
         for s, e in sentences:
             if s == 0 or text[s - 1] == "\n":
                 last_subjects = []      # a subject carries over sentences of one paragraph only
+            first = True
             for start in self._subject_starts(text, s, e):
-                for _, rule in DUTY_RULES:
+                if not first and actor_at(start) is None and actor_at(start + 1) is None \
+                        and not text.startswith("会同", start):
+                    continue            # no subject here (the group rules read whole sentences)
+                for name, rule in DUTY_RULES:
+                    if not first and name in SENTENCE_RULES:
+                        continue
                     d = rule(self, text, start, e, actor_at, generic_at, last_subjects)
                     if d is not None:
                         out.append(d)
                         last_subjects = d.subjects
                         break
+                first = False
         return out
 
     MARKER = re.compile(r"\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、是]|\d{1,3}[.．、]"
@@ -212,7 +222,7 @@ def subject_duty(reader: DutyReader, text: str, start: int, end: int, actor_at, 
         role = "LEADS"
         co, gen, q2 = reader.actor_list(text, q + 2, actor_at, generic_at, end)
         if not co and not gen:
-            m = re.compile(r"(?:有关|相关|各)[^，。；]{0,8}?(?:部门|单位)").match(text, q + 2)
+            m = GENERIC_CO.match(text, q + 2)
             if not m:
                 return None
             q2 = m.end()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import zipfile
 from pathlib import Path
 
@@ -115,13 +116,16 @@ def _cjk_ratio(text: str) -> float:
     return sum(1 for c in sample if "\u4e00" <= c <= "\u9fff") / len(sample)
 
 
+# control characters (but line breaks and tabs), private-use code points, the replacement character
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ue000-\uf8ff\ufffd]")
+
+
 def _check_text(text: str, name: str) -> str:
     """Refuse decoded text that is mostly control characters / private-use code points (binary)."""
     sample = text[:100_000]
     if not sample.strip():
         raise InputError(f"{name}: no text found")
-    bad = sum(1 for c in sample if (c < " " and c not in "\n\r\t\f") or "\ue000" <= c <= "\uf8ff"
-              or c == "\ufffd")
+    bad = len(_BAD_CHARS.findall(sample))
     if bad > max(8, len(sample) // 100):
         raise InputError(f"{name}: binary data, not text")
     return text

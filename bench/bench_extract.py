@@ -9,6 +9,7 @@ Modes, each run in its own subprocess so that peak memory (ru_maxrss) belongs to
 - `bigline`    – one 3 MB document on a single line (no quadratic step may hide anywhere).
 
 Usage: .venv/bin/python bench/bench_extract.py [--chars 10000000] [--processes 1] [--modes bare,extract,end2end,bigline]
+       [--sources all|national]
 """
 from __future__ import annotations
 
@@ -26,8 +27,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+SOURCES = os.environ.get("KG_BENCH_SOURCES", "all")
+
+
 def source_files() -> list[str]:
-    """The seeds and every corpus document (national, city, district and town documents)."""
+    """The seeds and every corpus document (national, city, district and town documents); with
+    `--sources national`, the seeds and corpus 01–06 only (the mix of the first measurements)."""
+    if SOURCES == "national":
+        return sorted(glob.glob(str(ROOT / "seeds" / "*.txt")) + glob.glob(str(ROOT / "corpus" / "0*.txt")))
     corpus = [p for p in glob.glob(str(ROOT / "corpus" / "*")) if p.endswith((".txt", ".md"))
               and not p.endswith("README.md")]
     return sorted(glob.glob(str(ROOT / "seeds" / "*.txt")) + corpus)
@@ -118,15 +125,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--chars", type=int, default=10_000_000)
     ap.add_argument("--processes", type=int, default=1)
     ap.add_argument("--modes", default="bare,extract,end2end,bigline")
+    ap.add_argument("--sources", choices=("all", "national"), default="all",
+                    help="all: seeds + every corpus document; national: seeds + corpus 01–06")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    os.environ["KG_BENCH_SOURCES"] = args.sources
     if args.child:
         print(json.dumps(run_mode(args.child, args.chars, args.processes)))
         return 0
     rows = []
     for mode in args.modes.split(","):
         cmd = [sys.executable, __file__, "--child", mode, "--chars", str(args.chars),
-               "--processes", str(args.processes)]
+               "--processes", str(args.processes), "--sources", args.sources]
         res = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
         if res.returncode != 0:
             print(res.stderr, file=sys.stderr)

@@ -114,11 +114,12 @@ class DutyReader:
                 last_subjects = []      # a subject carries over sentences of one paragraph only
             first = True
             for start in self._subject_starts(text, s, e):
-                if not first and actor_at(start) is None and actor_at(start + 1) is None \
-                        and not text.startswith("会同", start):
+                subject = actor_at(start) is not None or actor_at(start + 1) is not None \
+                    or text.startswith("会同", start)
+                if not first and not subject:
                     continue            # no subject here (the group rules read whole sentences)
                 for name, rule in DUTY_RULES:
-                    if not first and name in SENTENCE_RULES:
+                    if (name in SENTENCE_RULES and not first) or (name not in SENTENCE_RULES and not subject):
                         continue
                     d = rule(self, text, start, e, actor_at, generic_at, last_subjects)
                     if d is not None:
@@ -148,6 +149,8 @@ class DutyReader:
 @duty_rule("working-group")
 def working_group(reader: DutyReader, text: str, start: int, end: int, actor_at, generic_at, last) -> Duty | None:
     """成立由X、Y牵头的…工作小组，成员单位由A、B…组成 → a Task led by X, Y and supported by A, B."""
+    if text.find("牵头的", start, end) < 0:
+        return None
     m = reader.group_re.search(text, start, end)
     if not m or text[start:m.start()].strip("成立设立组建建立 ，,") != "":
         return None
@@ -171,6 +174,8 @@ def working_group(reader: DutyReader, text: str, start: int, end: int, actor_at,
 @duty_rule("group-members")
 def group_members(reader: DutyReader, text: str, start: int, end: int, actor_at, generic_at, last) -> Duty | None:
     """设立由A、B…组成的…工作小组 → the members support the group's work (the clause it stands in)."""
+    if text.find("组成的", start, end) < 0 and text.find("构成的", start, end) < 0:
+        return None
     m = reader.made_of_re.search(text, start, end)
     if not m or m.start() - start > 20:
         return None

@@ -4,6 +4,7 @@ The grammar (cue words are data in `data/cues.jsonl`, kind `duties`): a subject 
 of actors (X、Y / X和Y), optionally after 由 or 经 — at a sentence or clause start, then
 - `牵头` / `牵头负责` → LEADS;
 - `会同` Y… → the subject LEADS, the named Y are RESPONSIBLE_FOR (会同有关部门: nobody more);
+- `配合` / `参与` / `协助` / `协同` → SUPPORTS;
 - `负责`, `联合`/`共同` + verb, or a duty verb (制定, 实施, 组织, 预审 …) → RESPONSIBLE_FOR.
 A sentence that starts with 会同 continues the previous subject. Inside a numbered item the duty
 attaches to that clause; elsewhere the predicate up to the next `，。；` is a Task.
@@ -221,8 +222,8 @@ def subject_duty(reader: DutyReader, text: str, start: int, end: int, actor_at, 
         q += 1                           # 镇城运中心：负责…
     q = reader._after_modal(text, q)
     others: list = []
-    if text.startswith("牵头负责", q) or text.startswith("牵头", q):
-        role, q = "LEADS", q + (4 if text.startswith("牵头负责", q) else 2)
+    if text.startswith(("牵头负责", "负责牵头"), q) or text.startswith("牵头", q):
+        role, q = "LEADS", q + (4 if text.startswith(("牵头负责", "负责牵头"), q) else 2)
     elif text.startswith("会同", q):
         role = "LEADS"
         co, gen, q2 = reader.actor_list(text, q + 2, actor_at, generic_at, end)
@@ -235,7 +236,7 @@ def subject_duty(reader: DutyReader, text: str, start: int, end: int, actor_at, 
         q = q2
     elif text.startswith("负责", q):
         role, q = "RESPONSIBLE_FOR", q + 2
-    elif text.startswith("配合", q):
+    elif text.startswith(("配合", "参与", "协助", "协同"), q):
         role, q = "SUPPORTS", q + 2
     elif text.startswith(("联合", "共同"), q):
         role, q = "RESPONSIBLE_FOR", q + 2

@@ -72,3 +72,12 @@ def test_town_bodies_without_a_prefix_as_subjects():
 
 def test_rule_families_are_registered():
     assert [n for n, _ in DUTY_RULES] == ["working-group", "group-members", "lead-unit", "subject-duty"]
+
+
+def test_supporting_and_leading_verbs():
+    got = roles(HEAD + "一、任务\n（一）执法。区城管执法局负责牵头，区公安分局、区市场监管局参与联合执法。\n"
+                "（二）宣传。区科委协助开展宣传。\n")
+    assert ("LEADS", "上海市松江区城市管理行政执法局", "执法") in {(t, a, m[:2]) for t, a, m in got}
+    assert ("SUPPORTS", "上海市松江区公安分局", "执法") in {(t, a, m[:2]) for t, a, m in got}
+    assert ("SUPPORTS", "上海市松江区市场监督管理局", "执法") in {(t, a, m[:2]) for t, a, m in got}
+    assert ("SUPPORTS", "上海市松江区科学技术委员会", "宣传") in {(t, a, m[:2]) for t, a, m in got}

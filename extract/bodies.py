@@ -35,6 +35,9 @@ LIST_SPLIT = re.compile(r"[、，,；;]|以及|(?<=[局委办厅部署院会心�
 # a national body written as such: stays national in any document
 NATIONAL_FORM = re.compile(r"^(?:国家|国务院|中国|中华人民共和国|中央|全国|中共中央)|(?:部|总局|总署|署)$")
 MAX_NAME = 22
+GENERIC_ITEM = re.compile(r"[\u4e00-\u9fff（）]{1,8}?(?=、)")
+GENERIC_LIST_TAIL = re.compile(r"等(?:相关|有关|其他)?(?:部门|单位|行业主管部门)?")
+SHARED_HEAD = re.compile(r"(?P<parts>[\u4e00-\u9fff]{2}(?:、[\u4e00-\u9fff]{2}){0,4})、(?P<last>[\u4e00-\u9fff]{2})")
 BRACKET_CHARS = re.compile(r"[（()）]")
 YOUTH_LEAGUE = re.compile(r"团(市|区|县)委$")
 GENERIC_END = re.compile(r"(?:等|各)(?:部门|单位)$|成员单位$|有关(?:部门|单位)$|相关(?:部门|单位)$")
@@ -137,7 +140,8 @@ class BodyGrammar:
         sufs = "|".join(map(re.escape, sorted(dep["suffixes"]["suffixes"], key=len, reverse=True)))
         self.department_re = re.compile(rf"(?:{stems})(?:{sufs})")
         duties = {r["kind"]: r for r in read_jsonl("cues.jsonl")}["duties"]
-        cue_words = ["负责", "牵头", "配合", "会同", "参与", "协助", "联合", "共同"] + duties["verbs"]
+        cue_words = ["负责", "牵头", "配合", "会同", "参与", "协助", "联合", "共同"] + duties["verbs"] + \
+            duties.get("phrases", []) + duties["modal"]
         self.duty_follow = re.compile(r"\s*[:：]|(?:" + "|".join(map(re.escape, duties["modal"])) + ")?(?:"
                                       + "|".join(map(re.escape, sorted(cue_words, key=len, reverse=True))) + ")")
         alt = "|".join(map(re.escape, sorted(self.suffix_type, key=len, reverse=True)))
@@ -401,7 +405,9 @@ class BodyGrammar:
         """Suffix ends right before a duty word (…中心负责, …中队：) (computed once per text)."""
         cache = self._local
         if getattr(cache, "duty_text", None) is not text:
-            cache.duty_ends = [e for e in self._suffix_ends(text) if self.duty_follow.match(text, e)]
+            cache.duty_ends = [e for e in self._suffix_ends(text) if self.duty_follow.match(text, e) or
+                               ((g := GENERIC_LIST_TAIL.match(text, e)) and g.end() > e and
+                                self.duty_follow.match(text, g.end()))]
             cache.duty_text = text
         return cache.duty_ends
 
@@ -426,6 +432,31 @@ class BodyGrammar:
                 return None
         return None
 
+    def _distributed(self, text: str, pos: int, jur: Jurisdiction | None) -> list[tuple[int, int, Target]]:
+        """`吴泾、塘湾派出所`: short names sharing the head of the last one (domain.md §2's
+        distributive reading, for local units) → 吴泾派出所, 塘湾派出所."""
+        m = SHARED_HEAD.match(text, pos)
+        if not m:
+            return []
+        parts = m.group("parts").split("、")
+        last = self._name_at(text, m.start("last"), jur, None)
+        if last is None:
+            return []
+        end, res = last
+        head = text[m.start("last") + 2:end]      # what the last item adds to its own short name
+        if len(head) < 2 or any(self.resolve(part, jur) is not None for part in parts):
+            return []                             # the parts must be no names of their own (居委 is one)
+        out = []
+        for k, part in enumerate(parts):
+            name = part + head
+            r = self.resolve(name, jur)
+            if not isinstance(r, Target):
+                return []
+            s0 = m.start("parts") + sum(len(x) + 1 for x in parts[:k])
+            out.append((s0, s0 + len(part), r))
+        out.append((m.start("last"), end, res))
+        return out
+
     def subject_names(self, text: str, jur: Jurisdiction | None) -> list[Hit]:
         """Bodies written without a prefix where a duty names them (环卫公司负责…, 城管中队：负责…,
         由镇规建办牵头，城管中队、派出所配合, …会同城管中队、镇环卫所加强…) in a local document: a list
@@ -445,6 +476,14 @@ class BodyGrammar:
             while True:
                 got = self._name_at(text, p, jur, rel)
                 if got is None:
+                    shared = self._distributed(text, p, jur)
+                    if shared:
+                        found += shared
+                        break
+                    g = GENERIC_ITEM.match(text, p)
+                    if found and g and self.is_generic(g.group(0)) and g.end() < len(text) and text[g.end()] == "、":
+                        p = g.end() + 1           # 社区办、房管办、各居委、村委要…: skip the generic item
+                        continue
                     break
                 end, res = got
                 found.append((p, end, res))
@@ -458,6 +497,12 @@ class BodyGrammar:
             if not found:
                 continue
             tail = found[-1][1]
+            g = GENERIC_LIST_TAIL.match(text, tail)
+            if g:
+                tail = g.end()           # …派出所等相关部门应当…
+            elif p > tail:               # the list ends in generic items (…、各居委、村委要…)
+                tail = next((p + n for n in range(1, 7) if self.is_generic(text[p:p + n])
+                             and self.duty_follow.match(text, p + n)), tail)
             if not self.duty_follow.match(text, tail):
                 continue
             for a, b, res in found:

@@ -5,7 +5,8 @@ of actors (X、Y / X和Y), optionally after 由 or 经 — at a sentence or clau
 - `牵头` / `牵头负责` → LEADS;
 - `会同` Y… → the subject LEADS, the named Y are RESPONSIBLE_FOR (会同有关部门: nobody more);
 - `配合` / `参与` / `协助` / `协同` → SUPPORTS;
-- `负责`, `联合`/`共同` + verb, or a duty verb (制定, 实施, 组织, 预审 …) → RESPONSIBLE_FOR.
+- `负责`, `联合`/`共同` + verb, a duty verb (制定, 实施, 组织, 预审 …), a duty phrase (各司其职) or
+  any predicate after a modal (X须…, X要…, X应当…) → RESPONSIBLE_FOR.
 A sentence that starts with 会同 continues the previous subject. Inside a numbered item the duty
 attaches to that clause; elsewhere the predicate up to the next `，。；` is a Task.
 
@@ -57,6 +58,7 @@ class DutyReader:
         cfg = {r["kind"]: r for r in read_jsonl("cues.jsonl")}["duties"]
         self.verbs = tuple(sorted(cfg["verbs"], key=len, reverse=True))
         self.modal = tuple(sorted(cfg["modal"], key=len, reverse=True))
+        self.phrases = tuple(sorted(cfg.get("phrases", []), key=len, reverse=True))
         self.group_heads = "|".join(map(re.escape, cfg["group_heads"]))
         self.group_re = re.compile(rf"由(?P<leads>[^。；，]{{2,80}}?)牵头的(?P<name>[{CJK}“”]{{2,30}}?(?:{self.group_heads}))")
         self.made_of_re = re.compile(rf"由(?P<list>[^。；]{{2,300}}?)(?:组成|构成)的(?P<name>[{CJK}“”]{{2,30}}?(?:{self.group_heads}))")
@@ -220,7 +222,10 @@ def subject_duty(reader: DutyReader, text: str, start: int, end: int, actor_at, 
         subjects, q = last, p           # 会同Y… continues the previous sentence's subject
     if q < end and text[q] in ":：":
         q += 1                           # 镇城运中心：负责…
+    q0 = q
+    rule = "running-duty"
     q = reader._after_modal(text, q)
+    modal = q > q0
     others: list = []
     if text.startswith(("牵头负责", "负责牵头"), q) or text.startswith("牵头", q):
         role, q = "LEADS", q + (4 if text.startswith(("牵头负责", "负责牵头"), q) else 2)
@@ -240,11 +245,14 @@ def subject_duty(reader: DutyReader, text: str, start: int, end: int, actor_at, 
         role, q = "SUPPORTS", q + 2
     elif text.startswith(("联合", "共同"), q):
         role, q = "RESPONSIBLE_FOR", q + 2
-    elif text.startswith(reader.verbs, q):
+    elif text.startswith(reader.verbs, q) or text.startswith(reader.phrases, q):
         role = "RESPONSIBLE_FOR"
+    elif modal and via != "经":
+        role = "RESPONSIBLE_FOR"         # X须…/X要…/X应当…: an obligation whatever the verb
+        rule = "running-duty-modal"
     else:
         return None
     if via == "经" and role != "RESPONSIBLE_FOR":
         return None
     ts, te = reader.predicate(text, q, end)
-    return Duty(subjects, role, start, te, others, reader.task_span(text, ts, te), "running-duty")
+    return Duty(subjects, role, start, te, others, reader.task_span(text, ts, te), rule)

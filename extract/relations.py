@@ -413,7 +413,10 @@ class RelationExtractor:
         for d in self.duty_reader.read(text, g.nd.sentences, actor_at, generic_at):
             target = self._clause_at(clauses, d.start)
             if target in noted_clauses:
-                # an annotated measure: places named as subjects are its scope, not its actors
+                # an annotated measure: places named as subjects are its scope, not its actors, and
+                # a bare obligation (X要…) restates the note rather than adding an actor
+                if d.rule == "running-duty-modal":
+                    continue
                 d.subjects = [h for h in d.subjects if h.targets[0].type not in PLACE_TYPES]
                 if not d.subjects:
                     continue

@@ -8,7 +8,8 @@ from typing import Callable, Iterable, Iterator
 from graph.errors import InputError, KGError
 from graph.model import DocumentGraph
 
-from extract.document import NormalisedDocument, load_document, normalise_text
+from extract.document import NormalisedDocument
+from extract.normalise import load_document, normalise_text
 from extract.pipeline import CHUNK_ABOVE, load_nlp
 
 BATCH = 16

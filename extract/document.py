@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from pathlib import Path
 
 BLOCK_KINDS = ("heading", "clause", "turn", "paragraph")
 
@@ -111,16 +110,3 @@ class NormalisedDocument:
 
     def block_text(self, block: Block) -> str:
         return self.text[block.start:block.end]
-
-
-def load_document(path: str | Path, max_bytes: int = 20_000_000) -> NormalisedDocument:
-    """Read and normalise one file (raises graph.errors.InputError on unreadable input)."""
-    from extract.normalise import normalise
-    from extract.reader import read_document
-    return normalise(read_document(path, max_bytes=max_bytes))
-
-
-def normalise_text(text: str, doc_id: str, fmt: str = "txt") -> NormalisedDocument:
-    """Normalise text that comes without a file (uploads, tests)."""
-    from extract.normalise import normalise
-    return normalise(RawDocument(doc_id=doc_id, text=text, fmt=fmt, path=""))

@@ -13,11 +13,13 @@ import datetime as _dt
 import email.utils
 import html
 import re
+from pathlib import Path
 from statistics import quantiles
 
 from graph.errors import InputError
 
 from extract.document import NormalisedDocument, RawDocument
+from extract.reader import read_document
 from extract.structure import parse_structure, split_sentences
 
 # ---------------------------------------------------------------- front matter / corpus header
@@ -481,3 +483,13 @@ def normalise(raw: RawDocument) -> NormalisedDocument:
     meta["kind"] = document_kind(meta, blocks, text, fm)
     return NormalisedDocument(doc_id=raw.doc_id, text=text, meta=meta, blocks=blocks,
                               sentences=split_sentences(text, [b.start for b in blocks if b.kind != "paragraph"]))
+
+
+def load_document(path: str | Path, max_bytes: int = 20_000_000) -> NormalisedDocument:
+    """Read and normalise one file (raises graph.errors.InputError on unreadable input)."""
+    return normalise(read_document(path, max_bytes=max_bytes))
+
+
+def normalise_text(text: str, doc_id: str, fmt: str = "txt") -> NormalisedDocument:
+    """Normalise text that comes without a file (uploads, tests)."""
+    return normalise(RawDocument(doc_id=doc_id, text=text, fmt=fmt, path=""))

@@ -6,7 +6,7 @@ import time
 from spacy.language import Language
 
 from extract import load_nlp
-from extract.document import load_document
+from extract.normalise import load_document
 from tests.extract_graphs import SEEDS
 
 

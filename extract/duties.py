@@ -18,12 +18,15 @@ Each family is a function of `DutyReader` registered in `DUTY_RULES`, with its o
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Callable
 
 from extract.gazetteer import read_jsonl
 
 CJK = "\u4e00-\u9fff"
+CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 PREDICATE_END = re.compile(r"[，,。；;！？\n]")
 GENERIC_CO = re.compile(r"(?:有关|相关|各)[^，。；]{0,8}?(?:部门|单位)")
 
@@ -112,15 +115,19 @@ class DutyReader:
     def read(self, text: str, sentences: list[tuple[int, int]], actor_at, generic_at) -> list[Duty]:
         out: list[Duty] = []
         last_subjects: list = []
+        commas = [m.end() for m in CLAUSE_BREAK.finditer(text)]
         for s, e in sentences:
             if s == 0 or text[s - 1] == "\n":
                 last_subjects = []      # a subject carries over sentences of one paragraph only
-            first = True
-            for start in self._subject_starts(text, s, e):
-                subject = actor_at(start) is not None or actor_at(start + 1) is not None \
+            m = self.MARKER.match(text, s, e)
+            first_start = m.end() if m else s
+            # later starts: after a comma, only where a subject (or 会同) begins
+            later = (p for p in commas[bisect_right(commas, s):bisect_left(commas, e + 1)]
+                     if actor_at(p) is not None or actor_at(p + 1) is not None or text.startswith("会同", p))
+            for k, start in enumerate(chain((first_start,), later)):
+                first = k == 0
+                subject = not first or actor_at(start) is not None or actor_at(start + 1) is not None \
                     or text.startswith("会同", start)
-                if not first and not subject:
-                    continue            # no subject here (the group rules read whole sentences)
                 for name, rule in DUTY_RULES:
                     if (name in SENTENCE_RULES and not first) or (name not in SENTENCE_RULES and not subject):
                         continue
@@ -129,18 +136,10 @@ class DutyReader:
                         out.append(d)
                         last_subjects = d.subjects
                         break
-                first = False
         return out
 
     MARKER = re.compile(r"\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、是]|\d{1,3}[.．、]"
                         r"|第[一二三四五六七八九十百\d]{1,5}条\s*)")
-
-    @classmethod
-    def _subject_starts(cls, text: str, s: int, e: int):
-        m = cls.MARKER.match(text, s, e)
-        yield m.end() if m else s
-        for m in re.finditer(r"[，,；;：:]", text[s:e]):
-            yield s + m.end()
 
     def _after_modal(self, text: str, p: int) -> int:
         for w in self.modal:

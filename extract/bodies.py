@@ -306,12 +306,14 @@ class BodyGrammar:
             return True   # 国办, 人社部: abbreviations of national bodies only
         return bool(NATIONAL_FORM.search(written)) or written == known.name and len(written) > 6
 
-    def is_actor_line(self, text: str, s: int, e: int, jur: Jurisdiction | None) -> bool:
-        """A table cell line made only of body names and generic units (区建设管理委、区水务局，各街镇)."""
+    def is_actor_line(self, text: str, s: int, e: int, jur: Jurisdiction | None, named: bool = False) -> bool:
+        """A table cell line made only of body names and generic units (区建设管理委、区水务局，各街镇);
+        `named`: at least one of them a body, not only generic units."""
         items = split_items(text, s, e)
         if not items or e - s > 200:
             return False
         inherited = None
+        bodies = 0
         for a, b in items:
             item = text[a:b]
             sf = self.gaz.lookup(item)
@@ -319,8 +321,9 @@ class BodyGrammar:
             res = self.resolve(item, jur, inherited, known)
             if res is None:
                 return False
+            bodies += res != "generic"
             inherited = self.relative_prefix(item) or inherited
-        return True
+        return bodies > 0 or not named
 
     def relative_prefix(self, item: str) -> str | None:
         rel, chain, _ = self.strip_prefix(item)

@@ -41,6 +41,34 @@ class Note:
     lead_rule: bool         # the note states "first listed leads" (applies from here on)
 
 
+def bracket_spans(text: str, max_len: int = 800) -> list[tuple[int, int]]:
+    """(start, end) of every top-level bracketed span （…） / (…) up to `max_len` characters."""
+    stack: list[int] = []
+    spans: list[tuple[int, int]] = []
+    for m in BRACKET.finditer(text):
+        if m.group(0) in "（(":
+            stack.append(m.start())
+        elif stack:
+            s = stack.pop()
+            if not stack and m.end() - s <= max_len:
+                spans.append((s, m.end()))
+    return spans
+
+
+def bare_list_notes(text: str, is_actor_list: Callable[[int, int], bool], clause_end_at: Callable[[int], bool],
+                    min_count: int = 3) -> list[Note]:
+    """Bracketed lists of bodies closing measures without any label (`…。（区发展改革委、区财政局）`):
+    notes with RESPONSIBLE_FOR, in a document whose measures are annotated that way (at least
+    `min_count` such lists, each ending its measure)."""
+    found = []
+    for s, e in bracket_spans(text, 200):
+        if "\n" in text[s:e] or not clause_end_at(e):
+            continue
+        if is_actor_list(s + 1, e - 1):
+            found.append(Note(s, e, [Segment(s + 1, e - 1, "RESPONSIBLE_FOR", "bare_list")], False))
+    return found if len(found) >= min_count else []
+
+
 class RoleLexicon:
     """Role words (data/roles.jsonl), first match in file order wins."""
 
@@ -59,6 +87,7 @@ def load_roles() -> RoleLexicon:
     return RoleLexicon()
 
 
+BRACKET = re.compile(r"[（()）]")
 _LABEL_HEAD = rf"[{CJK}]{{0,8}}?(?:单位|部门|主体|机构|处室|科室|范围)"
 PREFIX_LABEL = re.compile(rf"\s*(?P<label>{_LABEL_HEAD})\s*[:：]\s*")
 BRACKET_LABEL = re.compile(rf"\s*【(?P<label>{_LABEL_HEAD})】\s*[:：]?\s*")
@@ -131,17 +160,7 @@ class NoteReader:
     def find_notes(self, text: str) -> list[Note]:
         """Top-level bracketed notes carrying a cue, plus unbracketed label lines."""
         notes: list[Note] = []
-        stack: list[int] = []
-        spans: list[tuple[int, int]] = []
-        for m in re.finditer(r"[（()）]", text):
-            ch = m.group(0)
-            if ch in "（(":
-                stack.append(m.start())
-            elif stack:
-                s = stack.pop()
-                if not stack and m.end() - s <= 800:
-                    spans.append((s, m.end()))
-        for s, e in spans:
+        for s, e in bracket_spans(text):
             inner = text[s + 1:e - 1]
             if "\n" in inner or not self.cue_re.search(inner):
                 continue

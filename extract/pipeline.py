@@ -24,6 +24,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from extract.gazetteer import Gazetteer, load_gazetteer
+from extract.notes import bare_list_notes
 from extract.tables import flattened_tables, table_notes
 
 
@@ -123,11 +124,20 @@ class EntityComponent:
         hits = self.rec.find(nd.text, doc.user_data.get("kg_gaz_spans", []), ctx, speakers)
         notes = self.notes.find_notes(nd.text)
         tables = flattened_tables(nd.text, lambda s, e: self.grammar.is_actor_line(nd.text, s, e, jur))
-        notes = sorted(notes + table_notes(tables), key=lambda n: n.start)
+        noted = {n.start for n in notes}
+        bare = [n for n in bare_list_notes(nd.text, lambda s, e: self.grammar.is_actor_line(nd.text, s, e, jur, True),
+                                           lambda e: _ends_item(nd.text, e)) if n.start not in noted]
+        notes = sorted(notes + table_notes(tables) + bare, key=lambda n: n.start)
         doc.user_data["kg_notes"] = notes
         doc.user_data["kg_tables"] = tables
         doc.user_data["kg_hits"] = self.grammar.augment(nd.text, hits, jur, notes, (nd.meta or {}).get("kind", "policy"))
         return doc
+
+
+def _ends_item(text: str, end: int) -> bool:
+    """Does a bracket closing at `end` close its line or sentence (a list that ends a measure)?"""
+    rest = text[end:end + 2]
+    return rest == "" or rest[0] in "\n。；;" or rest.startswith(("。", "\n"))
 
 
 def nd_place(nd, rec) -> object | None:

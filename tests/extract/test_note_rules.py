@@ -54,3 +54,23 @@ def test_a_stated_lead_rule_is_flagged():
 ])
 def test_find_notes(text, n):
     assert len(R.find_notes(text)) == n
+
+
+def test_bare_lists_closing_measures_are_notes():
+    """`（区水务局、区建设管理委）` ending each measure, with no label: RESPONSIBLE_FOR; a bracket that
+    names no body （中水） is no note, and one such list alone in a document is not the document's form."""
+    from extract import extract_text
+    text = ("上海市松江区人民政府关于印发《松江区节水行动方案》的通知\n沪松府发〔2025〕9号\n一、主要任务\n"
+            "1.推进节水改造。开展公共建筑节水改造。（区水务局、区建设管理委）\n"
+            "2.加强计量。完善用水计量设施。（区水务局）\n"
+            "3.加强宣传。开展节水宣传周活动。（区委宣传部、区教育局，各街镇）\n"
+            "4.推广再生水（中水）利用。建设再生水设施。\n")
+    g = extract_text(text, "bare_lists")
+    names = {e.id: e.name for e in g.entities}
+    got = {(r.type, names[r.source], r.target.rsplit("#", 1)[1]) for r in g.relations
+           if r.type in ("LEADS", "RESPONSIBLE_FOR", "SUPPORTS")}
+    assert got == {("RESPONSIBLE_FOR", "上海市松江区水务局", "1"), ("RESPONSIBLE_FOR", "上海市松江区建设和管理委员会", "1"),
+                   ("RESPONSIBLE_FOR", "上海市松江区水务局", "2"), ("RESPONSIBLE_FOR", "中共上海市松江区委宣传部", "3"),
+                   ("RESPONSIBLE_FOR", "上海市松江区教育局", "3")}
+    one = extract_text(text.split("2.")[0], "one_bare_list")
+    assert not [r for r in one.relations if r.type == "RESPONSIBLE_FOR"]

@@ -15,10 +15,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from extract.gazetteer import read_jsonl
 from extract.notes import Note, Segment, load_roles
+from extract.table_model import EMPTY_CELL, header_words
 
 HEADER_START = re.compile(r"^(?:序号|编号)\s*$", re.M)
-DEADLINE_LABELS = ("完成时限", "时间进度", "时间节点", "完成时间", "时限要求", "进度安排", "时间安排")
+DEADLINE_LABELS = frozenset(r["label"] for r in read_jsonl("table_headers.jsonl") if r["meaning"] == "deadline")
+_QUALIFIER = re.compile(r"[（(][^）)]*[）)]$")     # 牵头单位（部门）
 ROW_NUMBER = re.compile(r"\d{1,3}")
 CATEGORY = re.compile(r"[一二三四五六七八九十]{1,3}、")
 DATE_LINE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
@@ -41,6 +44,11 @@ class FlatTable:
     rows: list[FlatRow]
 
 
+def _is_label(line: str) -> bool:
+    exact, words = header_words()
+    return line in exact or any(w in line for w in words)
+
+
 def _lines(text: str, start: int, end: int):
     pos = start
     while pos < end:
@@ -58,13 +66,15 @@ def flattened_tables(text: str, is_actor_line: Callable[[int, int], bool]) -> li
         pos = m.start()
         for s, e in _lines(text, m.start(), len(text)):
             line = text[s:e].strip()
-            if not line or len(line) > 8 or ROW_NUMBER.fullmatch(line) or len(header) >= 10:
+            if not line or len(line) > 12 or ROW_NUMBER.fullmatch(line) or len(header) >= 12 or \
+                    CATEGORY.match(line) or not (len(line) <= 6 or _is_label(line)):
                 break
             header.append(line)
             pos = e + 1
-        role_cols = [roles.role_of(h, None) for h in header]
-        role_cols = [r for h, r in zip(header, role_cols) if r and r != "APPLIES_TO" and
-                     h.endswith(("单位", "部门", "主体", "处室", "科室"))]
+        role_at = {k: roles.role_of(h, None) for k, h in enumerate(header)}
+        role_at = {k: r for k, r in role_at.items() if r and r != "APPLIES_TO" and
+                   _QUALIFIER.sub("", header[k]).endswith(("单位", "部门", "主体", "处室", "科室"))}
+        role_cols = [role_at[k] for k in sorted(role_at)]
         if len(header) < 3 or not role_cols:
             continue
         rows: list[FlatRow] = []
@@ -95,29 +105,40 @@ def flattened_tables(text: str, is_actor_line: Callable[[int, int], bool]) -> li
         if row is not None:
             row.end = len(text)
         for r in rows:
-            _assign(text, r, header, role_cols, is_actor_line)
+            _assign(text, r, header, role_at, is_actor_line)
         out.append(FlatTable(header, role_cols, rows))
     return out
 
 
-def _assign(text: str, row: FlatRow, header: list[str], role_cols: list[str],
+def _assign(text: str, row: FlatRow, header: list[str], role_at: dict[int, str],
             is_actor_line: Callable[[int, int], bool]) -> None:
+    """Role cells and deadline of a row: by column when the row has a cell for every column (a table
+    rendered by a reader, or a clean copy), else the cell lines made of names, in header order."""
+    aligned = len(row.cells) == len(header) - 1 and all(
+        text[s:e].strip() == EMPTY_CELL or is_actor_line(s, e)
+        for k, (s, e) in enumerate(row.cells, start=1) if k in role_at)
+    if aligned:    # a cell for every column, and names where the role columns are
+        for k, (s, e) in enumerate(row.cells, start=1):
+            cell = text[s:e].strip()
+            if k in role_at and cell != EMPTY_CELL:
+                row.role_cells.append((role_at[k], s, e))
+            elif header[k] in DEADLINE_LABELS and cell != EMPTY_CELL:
+                row.deadline = cell
+        return
+    role_cols = [role_at[k] for k in sorted(role_at)]
     groups: list[list[tuple[int, int]]] = []
     prev_actor = False
     for s, e in row.cells:
         line = text[s:e].strip()
-        actor = line in ("——", "—", "/", "无") or is_actor_line(s, e)
+        actor = line in (EMPTY_CELL, "—", "/", "无") or is_actor_line(s, e)
         if actor and prev_actor and groups and text[groups[-1][-1][1] - 1] in "、，,":
             groups[-1].append((s, e))       # a cell wrapped over lines
         elif actor:
             groups.append([(s, e)])
         prev_actor = actor
     for k, g in enumerate(groups[:len(role_cols)]):
-        row.role_cells.append((role_cols[k], g[0][0], g[-1][1]))
-    if len(row.cells) == len(header) - 1:
-        for label, (s, e) in zip(header[1:], row.cells):
-            if label in DEADLINE_LABELS:
-                row.deadline = text[s:e].strip()
+        if text[g[0][0]:g[-1][1]].strip() != EMPTY_CELL:
+            row.role_cells.append((role_cols[k], g[0][0], g[-1][1]))
 
 
 def table_notes(tables: list[FlatTable]) -> list[Note]:

@@ -21,6 +21,7 @@ from graph.errors import InputError
 from extract.document import NormalisedDocument, RawDocument
 from extract.reader import read_document
 from extract.structure import parse_structure, split_sentences
+from extract.table_model import Table, html_table_grid, markdown_tables, render_table
 
 # ---------------------------------------------------------------- front matter / corpus header
 
@@ -83,6 +84,7 @@ def html_to_text(markup: str, keep_newlines: bool = False) -> str:
     from selectolax.lexbor import LexborHTMLParser
     tree = LexborHTMLParser(markup)
     tree.strip_tags(_SKIP_TAGS)
+    tables = _render_tables(tree)
     root = tree.body or tree.root
     if root is None:
         return ""
@@ -101,6 +103,9 @@ def html_to_text(markup: str, keep_newlines: bool = False) -> str:
                 continue  # indentation between block elements
             out.append(text if keep_newlines else _soft_newlines(text))
             continue
+        if tag == "table" and node.mem_id in tables:
+            out.append("\n" + "\n".join(tables[node.mem_id]) + "\n")
+            continue
         if tag == "-comment" or tag in _SKIP_TAGS:
             continue
         if tag in _BLOCK_TAGS:
@@ -109,6 +114,17 @@ def html_to_text(markup: str, keep_newlines: bool = False) -> str:
             stack.append(_EXIT)
         stack.extend(reversed(list(node.iter(include_text=True))))
     return "".join(out)
+
+
+def _render_tables(tree) -> dict[int, list[str]]:
+    """The rendered lines (extract.table_model) of every innermost <table>; the walker
+    of `html_to_text` writes them in place of the table (keyed by the node's memory id)."""
+    out: dict[int, list[str]] = {}
+    for table in tree.css("table"):
+        if len(table.css("table")) > 1:   # (css() includes the node itself)
+            continue                      # a layout table around a data table: its inner one counts
+        out[table.mem_id] = render_table(Table(html_table_grid(table)))
+    return out
 
 
 _TITLE_TAG = re.compile(r"<title[^>]{0,200}>([^<]{1,300})</title>", re.I)
@@ -432,6 +448,8 @@ def normalise(raw: RawDocument) -> NormalisedDocument:
         fm, text = split_front_matter(text)
         header, text = split_corpus_header(text.lstrip("\n"))
     page_title = ""
+    if raw.fmt in ("md", "txt"):
+        text = markdown_tables(text)        # before any HTML: <br> inside a pipe cell stays in the cell
     if raw.fmt == "html":
         page_title = html_title(text)
         text = html_to_text(text, keep_newlines=False)

@@ -16,9 +16,13 @@ from pathlib import Path
 from graph.errors import InputError
 
 from extract.document import RawDocument
+from extract.table_model import Table as TableModel
+from extract.table_model import render_table
 
 FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html",
-           ".htm": "html", ".pdf": "pdf", ".docx": "docx"}
+           ".htm": "html", ".pdf": "pdf", ".docx": "docx", ".xlsx": "xlsx", ".xlsm": "xlsx"}
+DOCUMENT_SUFFIXES = tuple(FORMATS)      # the one list of readable suffixes (CLI folders, app uploads)
+XLSX_MAX_CELLS = 2_000_000
 
 # Signatures of common binary files someone may rename to .txt.
 _MAGIC = [(b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
@@ -49,15 +53,21 @@ def read_document(path: str | Path, max_bytes: int = 20_000_000) -> RawDocument:
     if size > max_bytes:
         raise InputError(f"{p.name}: too large ({size / 1e6:.1f} MB > {max_bytes / 1e6:.1f} MB limit)")
     data = p.read_bytes()
-    if fmt == "pdf":
-        text = pdf_text(data, p.name)
-    elif fmt == "docx":
-        text = docx_text(data, p.name, max_bytes=max_bytes)
-    else:
-        text = decode_bytes(data, p.name)
+    text = decode_by_format(data, fmt, p.name, max_bytes)
     if not text.strip():
         raise InputError(f"{p.name}: no text found")
     return RawDocument(doc_id=p.stem, text=text, fmt=fmt, path=str(p))
+
+
+def decode_by_format(data: bytes, fmt: str, name: str, max_bytes: int = 20_000_000) -> str:
+    """The text of a file's bytes in its format (tables rendered by extract.table_model)."""
+    if fmt == "pdf":
+        return pdf_text(data, name)
+    if fmt == "docx":
+        return docx_text(data, name, max_bytes=max_bytes)
+    if fmt == "xlsx":
+        return xlsx_text(data, name, max_bytes=max_bytes)
+    return decode_bytes(data, name)
 
 
 def decode_bytes(data: bytes, name: str = "input") -> str:
@@ -155,22 +165,30 @@ def pdf_text(data: bytes, name: str = "input.pdf") -> str:
     return text
 
 
-def docx_text(data: bytes, name: str = "input.docx", max_bytes: int = 20_000_000) -> str:
-    """Paragraphs and table cells of a .docx in body order, one per line; zip bombs are refused."""
+def _check_zip(data: bytes, name: str, kind: str, member: str, max_bytes: int) -> None:
+    """An Office file is a zip: refuse what is no zip, a zip bomb, or a zip without `member`."""
+    if data[:4] == b"\xd0\xcf\x11\xe0":
+        raise InputError(f"{name}: password-protected or old-format Office file (save it as {kind} first)")
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         names = set(zf.namelist())
     except Exception:  # noqa: BLE001 - BadZipFile, NotImplementedError (odd zip versions), …
-        raise InputError(f"{name}: not a valid .docx (not a zip archive)") from None
+        raise InputError(f"{name}: not a valid {kind} (not a zip archive)") from None
     infos = zf.infolist()
     if len(infos) > DOCX_MAX_ENTRIES:
-        raise InputError(f"{name}: .docx has too many parts ({len(infos)})")
+        raise InputError(f"{name}: {kind} has too many parts ({len(infos)})")
     total = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if total > max(DOCX_MAX_UNCOMPRESSED, 10 * max_bytes) or total / packed > DOCX_MAX_RATIO:
-        raise InputError(f"{name}: .docx expands to {total / 1e6:.0f} MB (zip bomb?)")
-    if "word/document.xml" not in names:
-        raise InputError(f"{name}: not a Word document (no word/document.xml)")
+        raise InputError(f"{name}: {kind} expands to {total / 1e6:.0f} MB (zip bomb?)")
+    if member not in names:
+        raise InputError(f"{name}: not a {kind} file (no {member})")
+
+
+def docx_text(data: bytes, name: str = "input.docx", max_bytes: int = 20_000_000) -> str:
+    """Paragraphs and tables of a .docx in body order, one per line (tables rendered by
+    extract.table_model, merged cells repeated where they span); zip bombs are refused."""
+    _check_zip(data, name, ".docx", "word/document.xml", max_bytes)
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -183,11 +201,43 @@ def docx_text(data: bytes, name: str = "input.docx", max_bytes: int = 20_000_000
         if isinstance(item, Paragraph):
             lines.append(item.text)
         elif isinstance(item, Table):
-            for row in item.rows:
-                seen = set()
-                for cell in row.cells:  # merged cells repeat: keep each once
-                    if id(cell._tc) in seen:
-                        continue
-                    seen.add(id(cell._tc))
-                    lines.append(cell.text)
+            # row.cells has one entry per grid column: a merged cell repeats where it spans
+            lines += render_table(TableModel([[cell.text for cell in row.cells] for row in item.rows]))
     return "\n".join(lines)
+
+
+def xlsx_text(data: bytes, name: str = "input.xlsx", max_bytes: int = 20_000_000) -> str:
+    """Every sheet of a workbook as a table (merged ranges filled, formulas as their cached values),
+    rendered by extract.table_model; password-protected files and zip bombs are refused."""
+    _check_zip(data, name, ".xlsx", "xl/workbook.xml", max_bytes)
+    import openpyxl
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    except Exception as err:  # noqa: BLE001 - openpyxl/lxml raise many types on broken files
+        raise InputError(f"{name}: unreadable .xlsx ({type(err).__name__})") from None
+    lines: list[str] = []
+    cells = 0
+    for ws in wb.worksheets:
+        cells += (ws.max_row or 0) * (ws.max_column or 0)
+        if cells > XLSX_MAX_CELLS:
+            raise InputError(f"{name}: more than {XLSX_MAX_CELLS:,} cells")
+        grid = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        for rng in ws.merged_cells.ranges:
+            value = grid[rng.min_row - 1][rng.min_col - 1] if rng.min_row <= len(grid) else ""
+            for r in range(rng.min_row - 1, min(rng.max_row, len(grid))):
+                for c in range(rng.min_col - 1, min(rng.max_col, len(grid[r]))):
+                    grid[r][c] = value
+        lines += render_table(TableModel(grid))
+    return "\n".join(lines)
+
+
+def _cell_text(value: object) -> str:
+    """A cell value as printed: integers without .0, dates as ISO dates."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        text = value.isoformat()
+        return text[:10] if text.endswith("00:00:00") else text
+    return str(value)

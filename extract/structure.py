@@ -342,7 +342,9 @@ def parse_structure(text: str, fragment_start: int | None = None) -> list[Block]
     kept = {id(a) for a in items if a.kind == "shi"}
     for it in items_to_classify:
         kids = [c for c in it.children if c.kind != "shi" or clause_rank == RANK["shi"] or id(c) in kept]
-        if kids:
+        if it.kind == "row":
+            kinds[id(it)] = "clause"          # a table row is a measure, whatever its cells hold
+        elif kids:
             kinds[id(it)] = "heading"
         elif it.rank >= clause_rank or _has_note(text, it):
             kinds[id(it)] = "clause"

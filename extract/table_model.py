@@ -98,3 +98,73 @@ def _dedupe(row: list[str]) -> list[str]:
         if not out or c != out[-1]:
             out.append(c)
     return out
+
+
+# -- Markdown pipe tables ---------------------------------------------------------------------------
+
+_PIPE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
+_PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def markdown_tables(text: str) -> str:
+    """Markdown pipe tables (a header row, a |---| rule, rows) rendered as table lines."""
+    if "|" not in text:
+        return text
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        if i + 1 < len(lines) and _PIPE_ROW.match(lines[i]) and _PIPE_RULE.match(lines[i + 1]):
+            rows = [_pipe_cells(lines[i])]
+            j = i + 2
+            while j < len(lines) and _PIPE_ROW.match(lines[j]):
+                rows.append(_pipe_cells(lines[j]))
+                j += 1
+            out += render_table(Table(rows))
+            i = j
+            continue
+        out.append(lines[i])
+        i += 1
+    return "\n".join(out)
+
+
+def _pipe_cells(line: str) -> list[str]:
+    inner = _PIPE_ROW.match(line).group(1)
+    return [c.replace("<br>", "").replace("<br/>", "").strip() for c in re.split(r"(?<!\\)\|", inner)]
+
+
+# -- HTML tables --------------------------------------------------------------------------------------
+
+def html_table_grid(table_node) -> list[list[str]]:
+    """A selectolax <table> node as a grid: rowspan and colspan repeat a cell where it spans."""
+    grid: list[list[str | None]] = []
+    pending: dict[tuple[int, int], str] = {}          # (row, col) → text carried down by a rowspan
+    for r, tr in enumerate(table_node.css("tr")):
+        row: list[str | None] = []
+        col = 0
+        for cell in tr.iter():
+            if cell.tag not in ("td", "th"):
+                continue
+            while (r, col) in pending:
+                row.append(pending.pop((r, col)))
+                col += 1
+            text = cell.text(separator="\n", strip=True)
+            span = _span(cell.attributes.get("colspan"))
+            down = _span(cell.attributes.get("rowspan"))
+            for c in range(col, col + span):
+                row.append(text)
+                for k in range(1, down):
+                    pending[(r + k, c)] = text
+            col += span
+        while (r, col) in pending:
+            row.append(pending.pop((r, col)))
+            col += 1
+        grid.append([c or "" for c in row])
+    return grid
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), 200))
+    except ValueError:
+        return 1

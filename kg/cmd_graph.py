@@ -12,10 +12,11 @@ import sys
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from extract.reader import DOCUMENT_SUFFIXES
 from graph.errors import ConfigError, InputError, KGError
 from graph.model import LABELS, REL_TYPES, ROLE_LABELS_ZH, ROLE_TYPES
 
-DOC_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
+DOC_SUFFIXES = DOCUMENT_SUFFIXES   # the reader's one list of readable suffixes
 # Extraction output (`kg extract --out DIR`, domain.md §5) is loaded as is, without extracting again.
 GRAPH_SUFFIXES = (".json", ".jsonl")
 

@@ -15,10 +15,11 @@ from typing import Any
 
 import pandas as pd
 
+from extract.reader import DOCUMENT_SUFFIXES
 from graph.errors import InputError
 from graph.model import DocumentGraph
 
-ALLOWED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
+ALLOWED_SUFFIXES = DOCUMENT_SUFFIXES   # the reader's list: txt, md, html, pdf, docx, xlsx
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 HIGHLIGHT_CHARS = 60_000
 

@@ -35,7 +35,7 @@ _CANDIDATE = re.compile(
     r"|(?P<parab>[（(](?P<parab_n>\d{1,3})[）)])"
     r"|(?P<circ>[①-⑳])"
     r"|(?P<shi>(?P<shi_n>[一二三四五六七八九十]{1,3})是)"
-    r"|(?P<row>(?<=\n)\d{1,3}(?=\n)))"
+    r"|(?P<row>(?<=\n)\d{1,4}(?=\n)))"
 )
 RANK = {"chap": 1, "sect": 2, "tiao": 3, "cn": 3, "pcn": 4, "arab": 5, "row": 5, "parab": 6, "circ": 7, "shi": 8}
 _LINE_ONLY = {"chap", "sect", "row"}                 # never inside running text
@@ -144,7 +144,7 @@ def _accept(text: str, c: _Item, parent: _Item, last_any: dict) -> bool:
         return False   # a （三） right after a run-in heading has no punctuation before it
     if expected:
         return True
-    if c.kind == "row" and c.number > last_any.get("row", 0):
+    if c.kind == "row" and last_any.get("row", 0) < c.number < 1000:
         return True   # a table's number column may skip rows the source left out
     if prev is not None:
         if c.number == 1:

@@ -64,9 +64,12 @@ def render_table(table: Table) -> list[str]:
     rows = [[clean_cell(c) for c in r] for r in table.rows]
     rows = [r for r in rows if any(r)]
     head_i = next((i for i, r in enumerate(rows[:5]) if is_header_row(r)), None)
-    if head_i is None:
-        return [c for r in rows for c in _dedupe(r) if c]
+    if head_i is None:       # no header: the cells line by line (a merged block once)
+        return _dedupe([c for r in _dedupe(rows) for c in _dedupe(r) if c])
     header = rows[head_i]
+    while header and not header[-1]:
+        header = header[:-1]              # a sheet wider than its table (a long row, a stray cell)
+    header = [c or "其他" for c in header]  # an unlabelled column keeps its place
     width = len(header)
     numbered = bool(header) and header[0] in ("序号", "编号")
     out = [c for r in rows[:head_i] for c in _dedupe(r) if c]     # a caption above the header

@@ -22,7 +22,7 @@ from extract.table_model import EMPTY_CELL, header_words
 HEADER_START = re.compile(r"^(?:序号|编号)\s*$", re.M)
 DEADLINE_LABELS = frozenset(r["label"] for r in read_jsonl("table_headers.jsonl") if r["meaning"] == "deadline")
 _QUALIFIER = re.compile(r"[（(][^）)]*[）)]$")     # 牵头单位（部门）
-ROW_NUMBER = re.compile(r"\d{1,3}")
+ROW_NUMBER = re.compile(r"\d{1,4}")
 CATEGORY = re.compile(r"[一二三四五六七八九十]{1,3}、")
 DATE_LINE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 

@@ -39,6 +39,7 @@ GENERIC_ITEM = re.compile(r"[\u4e00-\u9fff（）]{1,8}?(?=、)")
 GENERIC_LIST_TAIL = re.compile(r"等(?:相关|有关|其他)?(?:部门|单位|行业主管部门)?")
 SHARED_HEAD = re.compile(r"(?P<parts>[\u4e00-\u9fff]{2}(?:、[\u4e00-\u9fff]{2}){0,4})、(?P<last>[\u4e00-\u9fff]{2})")
 BRACKET_CHARS = re.compile(r"[（()）]")
+PARTY_PRINTED = re.compile(r"(中共|共青团)(.+)")
 YOUTH_LEAGUE = re.compile(r"团(市|区|县)委$")
 GENERIC_END = re.compile(r"(?:等|各)(?:部门|单位)$|成员单位$|有关(?:部门|单位)$|相关(?:部门|单位)$")
 BRACKETED = re.compile(r"（[^（）]*）")
@@ -250,6 +251,10 @@ class BodyGrammar:
     def _resolve(self, item: str, jur: Jurisdiction | None, inherited: str | None,
                  known: Target | None) -> Target | str | None:
         alias = TRAILING_BRACKET.sub("", item) if item.endswith("）") else item
+        printed = PARTY_PRINTED.match(alias)
+        if printed and self.jr.parse_chain(printed.group(2))[0]:
+            # 中共上海市松江区委宣传部 / 共青团广州市委员会: a full name with its own place, as printed
+            return Target("Organization" if printed.group(1) == "共青团" else "Agency", alias)
         rel, chain, stem = self.strip_prefix(alias)
         if self.is_generic(stem, prefixed=rel is not None or chain is not None) or self.is_generic(alias):
             return "generic"

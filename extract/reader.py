@@ -17,7 +17,7 @@ from graph.errors import InputError
 
 from extract.document import RawDocument
 from extract.table_model import Table as TableModel
-from extract.table_model import render_table
+from extract.table_model import clean_cell, is_header_row, render_table
 
 FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html",
            ".htm": "html", ".pdf": "pdf", ".docx": "docx", ".xlsx": "xlsx", ".xlsm": "xlsx"}
@@ -215,7 +215,7 @@ def xlsx_text(data: bytes, name: str = "input.xlsx", max_bytes: int = 20_000_000
         wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except Exception as err:  # noqa: BLE001 - openpyxl/lxml raise many types on broken files
         raise InputError(f"{name}: unreadable .xlsx ({type(err).__name__})") from None
-    lines: list[str] = []
+    grids: list[list[list[str]]] = []
     cells = 0
     for ws in wb.worksheets:
         cells += (ws.max_row or 0) * (ws.max_column or 0)
@@ -227,8 +227,10 @@ def xlsx_text(data: bytes, name: str = "input.xlsx", max_bytes: int = 20_000_000
             for r in range(rng.min_row - 1, min(rng.max_row, len(grid))):
                 for c in range(rng.min_col - 1, min(rng.max_col, len(grid[r]))):
                     grid[r][c] = value
-        lines += render_table(TableModel(grid))
-    return "\n".join(lines)
+        grids.append(grid)
+    # a workbook with task tables: those sheets (a matrix or notes beside them are no document text)
+    tables = [g for g in grids if any(is_header_row([clean_cell(c) for c in row]) for row in g[:5])]
+    return "\n".join(line for g in (tables or grids) for line in render_table(TableModel(g)))
 
 
 def _cell_text(value: object) -> str:

@@ -13,7 +13,7 @@ from typing import Any, Iterable, Sequence
 
 import networkx as nx
 
-from graph.model import ACTOR_LABELS, MEASURE_LABELS, ROLE_LABELS_ZH, ROLE_TYPES
+from graph.model import ACTOR_LABELS, MEASURE_LABELS, ROLE_LABELS_ZH, ROLE_TYPES, section_key
 from graph.records import doc_stem
 from graph.store import NodeView, Stats, Subgraph, stats_from_counts
 
@@ -252,14 +252,39 @@ class Matrix:
     cells: dict[tuple[str, str], str]
 
     def table(self, zh: bool = True) -> list[list[Any]]:
-        """Header row then one row per measure: [number, title, role per actor…]."""
-        head = ["序号" if zh else "No.", "条款" if zh else "Measure", *[c.name for c in self.columns]]
+        """Header row then one row per measure: [number, title, (deadline,) role per actor…]; the
+        deadline column is there when a measure has one (完成时限 of a task table)."""
+        with_deadline = any(r.properties.get("deadline") for r in self.rows)
+        head = ["序号" if zh else "No.", "条款" if zh else "Measure",
+                *(["完成时限" if zh else "Deadline"] if with_deadline else []), *[c.name for c in self.columns]]
         body = []
         for r in self.rows:
             roles = [self.cells.get((r.id, c.id), "") for c in self.columns]
-            body.append([r.properties.get("number", ""), r.properties.get("title") or r.name,
+            body.append([measure_number(r), r.properties.get("title") or r.name,
+                         *([r.properties.get("deadline") or ""] if with_deadline else []),
                          *[(ROLE_LABELS_ZH.get(x, x) if zh else x) for x in roles]])
         return [head, *body]
+
+    def division_table(self, title: str = "") -> list[list[Any]]:
+        """The 任务分工表 as a government publishes it — 序号 / 重点任务 / 牵头单位 / 共同牵头单位 /
+        责任单位 / 配合单位 / 完成时限, agencies by canonical name — under the document's title: a file
+        the reader takes back (the same roles come out)."""
+        roles = ("LEADS", "CO_LEADS", "RESPONSIBLE_FOR", "SUPPORTS")
+        head = ["序号", "重点任务", "牵头单位", "共同牵头单位", "责任单位", "配合单位", "完成时限"]
+        body = []
+        for k, r in enumerate(self.rows, start=1):
+            by_role = {role: "、".join(c.name for c in self.columns if self.cells.get((r.id, c.id)) == role)
+                       for role in roles}
+            number = r.properties.get("number") if r.properties.get("section") is None else None
+            body.append([number if isinstance(number, int) else k, r.properties.get("title") or r.name,
+                         *[by_role[role] for role in roles], r.properties.get("deadline") or ""])
+        return ([[title]] if title else []) + [head, *body]
+
+
+def measure_number(node: NodeView) -> Any:
+    """A clause's printed number with its section (2.1.3), a task's none."""
+    number, section = node.properties.get("number", ""), node.properties.get("section")
+    return f"{section}.{number}" if section not in (None, "") and number != "" else number
 
 
 def responsibility_matrix(sub: Subgraph, document: str) -> Matrix:
@@ -274,7 +299,7 @@ def responsibility_matrix(sub: Subgraph, document: str) -> Matrix:
     clauses = {e.target for e in sub.edges if e.type == "HAS_CLAUSE" and e.source == f"document:{doc}"}
     measure_ids = {m for m, _a in cells} | clauses
     rows = sorted((nodes[m] for m in measure_ids if m in nodes),
-                  key=lambda n: (n.properties.get("section") or 0, n.properties.get("number") or 10**9, n.id))
+                  key=lambda n: (section_key(n.properties.get("section")), n.properties.get("number") or 10**9, n.id))
     load = Counter(a for _m, a in cells)
     cols = sorted((nodes[a] for a in load if a in nodes), key=lambda n: (-load[n.id], n.name, n.id))
     return Matrix(rows=rows, columns=cols, cells=cells)

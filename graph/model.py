@@ -42,6 +42,16 @@ def clause_id(doc_id: str, number: int, section: int | str | None = None) -> str
     return f"clause:{doc_id}#{section}.{number}" if section is not None else f"clause:{doc_id}#{number}"
 
 
+def section_key(section: int | str | None) -> tuple[int, ...]:
+    """A clause's section as a sortable tuple: None → (), 3 → (3,), "2.1" → (2, 1)."""
+    if section is None or section == "":
+        return ()
+    out = []
+    for part in str(section).split("."):
+        out.append(int(part) if part.isdigit() else 0)
+    return tuple(out)
+
+
 def document_id(doc_id: str) -> str:
     return f"document:{doc_id}"
 

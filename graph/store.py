@@ -116,6 +116,7 @@ class Responsibility:
     evidence: list[dict[str, Any]] = field(default_factory=list)
     areas: list[str] = field(default_factory=list)
     agency_label: str = ""
+    deadline: str | None = None   # the measure's 完成时限 / 时间进度, as printed in its table
 
 
 @dataclass
@@ -392,7 +393,7 @@ class GraphStore(ABC):
                 measure=str(measure.properties.get("title") or measure.name),
                 measure_label=measure.label, number=number if isinstance(number, int) else None,
                 doc_id=doc_id, evidence=sort_evidence(evidence), areas=measure_areas,
-                agency_label=actor.label))
+                agency_label=actor.label, deadline=_text_or_none(measure.properties.get("deadline"))))
         rows.sort(key=lambda r: (ROLE_TYPES.index(r.role), r.doc_id, r.number is None, r.number or 0,
                                  r.measure, r.measure_id, r.agency, r.agency_id))
         return rows
@@ -463,6 +464,10 @@ class GraphStore(ABC):
                                 key=lambda e: (step[frozenset((e.source, e.target))], e.type, e.source))
             out.append(Subgraph(nodes=[nodes[n] for n in seq], edges=_named(path_edges, nodes)))
         return out
+
+
+def _text_or_none(value: Any) -> str | None:
+    return str(value) if value not in (None, "") else None
 
 
 def in_jurisdiction(value: Any, jurisdiction: str) -> bool:

@@ -149,11 +149,17 @@ def responsibility_matrix(scope: Subgraph, document: str) -> pd.DataFrame:
     role in 中文 (graph.analytics.responsibility_matrix)."""
     table = analytics.responsibility_matrix(scope, document).table(zh=True)
     head, body = table[0], table[1:]
-    if len(head) <= 2:
+    if len(head) <= 2 or head[2:] == ["完成时限"]:
         return pd.DataFrame()
     labels = [f"{num}. {title}" if num not in ("", None) else str(title) for num, title, *_ in body]
     return pd.DataFrame([row[2:] for row in body], index=pd.Index(labels, name="条款 measure"),
                         columns=head[2:])
+
+
+def division_table(scope: Subgraph, document: str, title: str = "") -> list[list[Any]]:
+    """The document's 任务分工表 (序号 / 重点任务 / 牵头单位 / … / 完成时限), ready to save as xlsx and read
+    back (graph.analytics.Matrix.division_table)."""
+    return analytics.responsibility_matrix(scope, document).division_table(title)
 
 
 ROLE_CELL_COLOURS = {"牵头": "#f8c9c9", "共同牵头": "#fde0c2", "负责": "#cfe3f6", "配合": "#d4efd0"}

@@ -5,7 +5,7 @@ import streamlit as st
 
 from graph.model import ACTOR_LABELS, MEASURE_LABELS, ROLE_TYPES
 from ui import analysis, state
-from ui.downloads import table_downloads
+from ui.downloads import sheets_xlsx, table_downloads
 from ui.labels import doc_stem, document_caption, role_caption
 from ui.pickers import entity_picker
 
@@ -35,13 +35,15 @@ with state.page_guard():
             table = pd.DataFrame([{
                 "角色 role": role_caption(r.role), "机构 agency": r.agency, "文件 document": r.doc_id,
                 "条 no.": r.number, "措施 measure": r.measure, "类型 kind": r.measure_label,
-                "领域 areas": "、".join(r.areas),
+                "领域 areas": "、".join(r.areas), "完成时限 deadline": r.deadline or "",
                 "证据 evidence": " / ".join(ev.get("text", "") for ev in r.evidence)} for r in rows])
             if table.empty:
                 st.info("没有匹配的职责 No responsibilities match.")
             else:
                 st.caption(f"{len(table)} 条 rows")
                 shown = ["机构 agency"] if mode == "measure" else ["文件 document", "条 no.", "措施 measure", "类型 kind"]
+                if table["完成时限 deadline"].astype(bool).any():
+                    shown.append("完成时限 deadline")
                 for role in ROLE_TYPES:
                     part = table[table["角色 role"] == role_caption(role)]
                     if len(part):
@@ -72,4 +74,7 @@ with state.page_guard():
                            "牵头 / 共同牵头 / 负责 / 配合")
                 st.dataframe(matrix.style.map(analysis.role_cell_style), width="stretch",
                              height=min(700, 40 + 35 * len(matrix)))
-                table_downloads(matrix, f"matrix_{doc}", key="matrix_dl", index=True, sheet="任务分工表")
+                title = next((d.properties.get("title") for d in docs if doc_stem(d.id) == doc), "") or ""
+                # sheet 1, the 任务分工表 as governments publish it (kg build / 导入 read it back); sheet 2, the matrix
+                book = sheets_xlsx({"任务分工表": analysis.division_table(scope, doc, title)}, {"矩阵 matrix": matrix})
+                table_downloads(matrix, f"任务分工表_{doc}", key="matrix_dl", index=True, xlsx=book)

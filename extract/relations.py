@@ -354,8 +354,9 @@ class RelationExtractor:
                 props["number"] = h.number
             props["areas"], props["area_terms"] = areas, terms
             k = g.nd.text.find(name, h.start, end)
-            ms, me = (k, k + len(name)) if k >= 0 else (h.start, end)
-            g.entities[tid] = Entity(tid, "Task", name, [], props, [Mention(ms, me, g.nd.text[ms:me])])
+            ms, me = (k, k + len(name)) if k >= 0 else (h.start, max(end, h.end))
+            mentions = [Mention(ms, me, g.nd.text[ms:me])] if me > ms else []
+            g.entities[tid] = Entity(tid, "Task", name, [], props, mentions)
         return tid
 
     def _table_columns(self, g: _Graph, top: list[Hit], clauses) -> int:

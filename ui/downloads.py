@@ -21,12 +21,14 @@ def xlsx_bytes(df: pd.DataFrame, sheet: str = "Sheet1", index: bool = False) -> 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def sheets_xlsx(sheets: dict[str, list[list]] , frames: dict[str, pd.DataFrame] | None = None) -> bytes:
+def sheets_xlsx(sheets: dict[str, list[list]], frames: dict[str, pd.DataFrame] | None = None) -> bytes:
     """A workbook: row lists first (in order), then DataFrames (with their index)."""
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         for name, rows in sheets.items():
-            pd.DataFrame(rows).to_excel(writer, sheet_name=name[:31], index=False, header=False)
+            width = max((len(r) for r in rows), default=0)
+            padded = [list(r) + [None] * (width - len(r)) for r in rows]
+            pd.DataFrame(padded).to_excel(writer, sheet_name=name[:31], index=False, header=False)
         for name, df in (frames or {}).items():
             df.to_excel(writer, sheet_name=name[:31], index=True)
     return buf.getvalue()

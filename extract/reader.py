@@ -159,10 +159,57 @@ def pdf_text(data: bytes, name: str = "input.pdf") -> str:
         raise
     except Exception as err:  # noqa: BLE001 - a broken PDF fails in many ways inside pypdf
         raise InputError(f"{name}: unreadable PDF ({type(err).__name__})") from None
+    if any(pages):
+        pages = _pdf_tables(data, pages)
     text = "\n\n".join(pages)
     if not text.strip():
         raise InputError(f"{name}: PDF has no text layer (scanned images need OCR first)")
     return text
+
+
+def _pdf_tables(data: bytes, pages: list[str]) -> list[str]:
+    """Pages that hold ruled tables (pdfplumber's table finder on the text layer) get them as tables:
+    the text above, between and below each table as pypdf would give it, the table rendered by
+    extract.table_model; a table continued on the next page (same header) goes on without it."""
+    try:
+        import pdfplumber
+    except ImportError:          # the plain text layer still serves
+        return pages
+    out = list(pages)
+    last_header: list[str] | None = None
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for k, page in enumerate(pdf.pages[:len(pages)]):
+                found = sorted(page.find_tables(), key=lambda t: t.bbox[1])
+                if not found:
+                    last_header = None
+                    continue
+                parts: list[str] = []
+                top = 0.0
+                for t in found:
+                    x0, y0, x1, y1 = t.bbox
+                    if y0 > top:
+                        parts.append(page.crop((0, top, page.width, y0)).extract_text() or "")
+                    grid = [[c or "" for c in row] for row in t.extract()]
+                    header = [clean_cell(c) for c in grid[0]] if grid else []
+                    if last_header and len(header) == len(last_header) and \
+                            (header == last_header or not is_header_row(header)):
+                        # the table goes on from the last page (its header repeated, or none): rows only
+                        if header != last_header:
+                            grid = [last_header] + grid
+                        skip = len(last_header) + (0 if last_header[0] in ("序号", "编号") else 1)
+                        lines = render_table(TableModel(grid))[skip:]
+                    else:
+                        lines = render_table(TableModel(grid))
+                        last_header = header if is_header_row(header) else None
+                    parts.append("\n".join(lines))
+                    top = y1
+                if top < page.height:
+                    parts.append(page.crop((0, top, page.width, page.height)).extract_text() or "")
+                out[k] = "\n".join(p for p in parts if p.strip())
+    except Exception:  # noqa: BLE001 - pdfminer fails in many ways on odd PDFs: keep pypdf's text
+        return pages
+    return out
 
 
 def _check_zip(data: bytes, name: str, kind: str, member: str, max_bytes: int) -> None:

@@ -21,6 +21,7 @@ from extract.document import NormalisedDocument
 from extract.gazetteer import Gazetteer, read_jsonl
 from extract.duties import DutyReader
 from extract.notes import load_note_reader
+from extract.tables import deadline_date
 from extract.recognise import PLACE_TYPES, Hit, Target
 
 ROLE_RANK = {t: i for i, t in enumerate(ROLE_TYPES)}
@@ -189,6 +190,9 @@ class RelationExtractor:
                 cid = self._clause_at(clauses, r.start) if r.deadline else None
                 if cid is not None:
                     g.entities[cid].properties["deadline"] = r.deadline
+                    iso = deadline_date(r.deadline)
+                    if iso:
+                        g.entities[cid].properties["deadline_date"] = iso
         tasks: dict[str, str] = {}
         n_notes = self._notes(g, top, clauses)
         if not any(t.rows for t in tables or []):

@@ -145,3 +145,33 @@ def table_notes(tables: list[FlatTable]) -> list[Note]:
     """Each role cell as a one-segment note (so the note machinery reads it like `（牵头单位：…）`)."""
     return [Note(s, e, [Segment(s, e, role, "table-cell")], False)
             for t in tables for r in t.rows for role, s, e in r.role_cells]
+
+
+_ISO = re.compile(r"(\d{4})[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?)?")
+_YEAR_END = re.compile(r"(\d{4})\s*年\s*(?:底|末|年底|年末|12月底)")
+_HALF = re.compile(r"(\d{4})\s*年\s*(上|下)半年")
+_QUARTER = re.compile(r"(\d{4})\s*年\s*(?:第)?([一二三四1-4])季度")
+_QUARTER_MONTH = {"一": 3, "二": 6, "三": 9, "四": 12, "1": 3, "2": 6, "3": 9, "4": 12}
+
+
+def deadline_date(text: str | None) -> str | None:
+    """An ISO date or year-month read from a deadline as printed: 2026年3月31日 → 2026-03-31,
+    2025年6月 → 2025-06, 2026年底 → 2026-12, 2025年上半年 → 2025-06, 2026年三季度 → 2026-09;
+    None where none can be read (全年推进, 持续推进, 三季度完成 without a year)."""
+    if not text:
+        return None
+    m = _YEAR_END.search(text)
+    if m:
+        return f"{m.group(1)}-12"
+    m = _HALF.search(text)
+    if m:
+        return f"{m.group(1)}-{'06' if m.group(2) == '上' else '12'}"
+    m = _QUARTER.search(text)
+    if m:
+        return f"{m.group(1)}-{_QUARTER_MONTH[m.group(2)]:02d}"
+    m = _ISO.search(text)
+    if m and 1 <= int(m.group(2)) <= 12:
+        if m.group(3) and 1 <= int(m.group(3)) <= 31:
+            return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+        return f"{m.group(1)}-{int(m.group(2)):02d}"
+    return None

@@ -57,3 +57,18 @@ def test_the_deadline_cell_is_kept_as_printed():
     g = extract_text(TABLE, "flat_table", "md")
     deadlines = {e.properties["number"]: e.properties.get("deadline") for e in g.entities if e.type == "Clause"}
     assert deadlines[1] == "全年推进"
+
+
+import pytest  # noqa: E402
+
+from extract.tables import deadline_date  # noqa: E402
+
+
+@pytest.mark.parametrize("printed, iso", [
+    ("2026年3月31日", "2026-03-31"), ("2025年6月", "2025-06"), ("2026年底", "2026-12"),
+    ("2025年上半年", "2025-06"), ("2026年三季度", "2026-09"), ("2024-10-10", "2024-10-10"),
+    ("2026年底前完成", "2026-12"), ("全年推进", None), ("持续推进", None), ("三季度完成", None),
+    ("与国家安排同步", None), (None, None),
+])
+def test_deadline_dates(printed, iso):
+    assert deadline_date(printed) == iso

@@ -135,3 +135,31 @@ def test_xlsx_is_read_with_its_jurisdiction(renderings):
     g = extract_path(renderings["xlsx"])
     assert g.document.properties["jurisdiction"]["name"] == "嘉定区"
     assert sorted(e.properties["number"] for e in g.entities if e.type == "Clause") == list(range(1, 13))
+
+
+def write_pdf(rows, path):
+    """A ruled table in a CJK font over several pages, its header repeated on each (reportlab)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+    from reportlab.platypus import Table as PdfTable
+    from reportlab.platypus import TableStyle
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("cjk", fontName="STSong-Light", fontSize=8, leading=10, wordWrap="CJK")
+    body = [r for r in rows[1:] if r[0] != "序号"]           # the header repeats by itself on each page
+    cells = [[Paragraph(html.escape(c).replace("\n", "<br/>"), style) for c in r] for r in [rows[0], *body]]
+    table = PdfTable(cells, colWidths=[30, 60, 250, 100, 90], repeatRows=1)
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    doc = SimpleDocTemplate(str(path), pagesize=A4)
+    doc.build([Paragraph(TITLE, style), Paragraph(NUMBER, style), Paragraph("附件：重点任务分解表", style), table])
+
+
+def test_the_pdf_rendering_gives_the_same_pairs(tmp_path):
+    path = tmp_path / "annex_31.pdf"
+    write_pdf([list(r) for r in annex_rows()], path)
+    from pypdf import PdfReader
+    assert len(PdfReader(str(path)).pages) >= 2        # the table runs over pages
+    assert pairs(path) == pairs(SOURCE, set(range(1, 13)))

@@ -22,6 +22,7 @@ BUDGET = {
     "structure": 2000,
     "sentences": 1000,
     "extract": 1200,
+    "tables": 600,
 }
 FUZZ_BUDGET_CI = sum(BUDGET.values())
 

@@ -388,3 +388,31 @@ def test_sidebar_jurisdiction_filter_narrows_documents_and_who_leads(local_graph
     docs = at.sidebar.multiselect(key="filter_documents")
     assert len(docs.options) == 1 and "嘉定" in docs.options[0]
     assert "燃气" not in frames_text(at), "松江区's measures are outside 嘉定区"
+
+
+def test_ingest_an_xlsx_task_table_previews_and_merges(empty_env, tmp_path):
+    """An .xlsx 任务分工表 uploaded in 导入: its rows are previewed as clauses, then merged with their roles."""
+    import openpyxl
+    from graph import open_store
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in (["上海市松江区人民政府办公室关于印发重点任务分工的通知"],
+                ["序号", "重点任务", "牵头单位", "配合单位", "完成时限"],
+                [1, "推进光伏建设", "区发展改革委", "区机管局、各街道", "2026年底"],
+                [2, "推进新型储能", "区建设管理委", "区水务局", "2026年6月"]):
+        ws.append(row)
+    path = tmp_path / "分工表.xlsx"
+    wb.save(path)
+    store = open_store("memory", path=str(empty_env))
+    at = run_page("ingest")
+    at.file_uploader(key="ingest_file").upload(
+        "分工表.xlsx", path.read_bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    at.run()
+    no_errors(at)
+    clauses = at.dataframe[0].value
+    assert len(clauses) == 2 and any("推进光伏建设" in str(t) for t in clauses["标题 title"])
+    at.button(key="ingest_confirm").click().run()
+    no_errors(at)
+    leads = store.who_leads(store.resolve("上海市松江区发展和改革委员会"))
+    assert [(r.role, r.number, r.deadline) for r in leads] == [("LEADS", 1, "2026年底")]

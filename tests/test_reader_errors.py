@@ -40,7 +40,7 @@ def test_missing_file_and_directory(tmp_path):
     _expect_input_error(folder)
 
 
-@pytest.mark.parametrize("name", ["policy.doc", "table.xls", "scan.png", "noext"])
+@pytest.mark.parametrize("name", ["policy.doc", "table.numbers", "scan.png", "noext"])
 def test_unsupported_formats(tmp_path, name):
     target = tmp_path / name
     target.write_bytes(SEED_002.read_bytes())

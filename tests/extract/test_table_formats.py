@@ -163,3 +163,25 @@ def test_the_pdf_rendering_gives_the_same_pairs(tmp_path):
     from pypdf import PdfReader
     assert len(PdfReader(str(path)).pages) >= 2        # the table runs over pages
     assert pairs(path) == pairs(SOURCE, set(range(1, 13)))
+
+
+def write_xls(rows, path):
+    """The old binary .xls (xlwt), with a merged category row."""
+    import xlwt
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("任务分解表")
+    ws.write(0, 0, TITLE)
+    ws.write(1, 0, NUMBER)
+    for j, c in enumerate(rows[0]):
+        ws.write(2, j, c)
+    ws.write_merge(3, 3, 0, 4, "一、海绵城市建设任务")
+    for i, r in enumerate(rows[1:], start=4):
+        for j, c in enumerate(r):
+            ws.write(i, j, int(c) if c.isdigit() else c)
+    wb.save(str(path))
+
+
+def test_the_old_xls_rendering_gives_the_same_pairs(tmp_path):
+    path = tmp_path / "annex_31.xls"
+    write_xls([list(r) for r in annex_rows()], path)
+    assert pairs(path) == pairs(SOURCE, set(range(1, 13)))

@@ -86,3 +86,32 @@ def test_not_a_zip(tmp_path):
     p.write_bytes(b"just text pretending" * 10)
     with pytest.raises(InputError, match="not a valid .xlsx"):
         load_document(p)
+
+
+def test_a_broken_xls_is_a_one_line_error(tmp_path):
+    p = tmp_path / "broken.xls"
+    p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2048))
+    with pytest.raises(InputError, match=r"\.xls"):
+        load_document(p)
+
+
+def test_a_deadline_reaches_every_export(tmp_path):
+    """The clause property travels into GraphML, node-link JSON and the xlsx nodes sheet."""
+    import json
+    import networkx as nx
+    import openpyxl
+    from graph import open_store
+    from graph.export import export
+    rows = [["上海市松江区人民政府办公室关于印发任务分工的通知"], HEADER, [1, "推进光伏", "区发展改革委", "区财政局", "2026年底"]]
+    g = extract_path(_xlsx(tmp_path / "d.xlsx", rows))
+    store = open_store("memory", path=str(tmp_path / "g.json"))
+    store.merge([g])
+    sub = store.subgraph()
+    export(sub, "graphml", tmp_path / "g.graphml")
+    export(sub, "json", tmp_path / "g.json.out")
+    export(sub, "xlsx", tmp_path / "g.xlsx")
+    gm = nx.read_graphml(tmp_path / "g.graphml")
+    assert any(d.get("deadline") == "2026年底" and d.get("deadline_date") == "2026-12" for _, d in gm.nodes(data=True))
+    assert "2026年底" in (tmp_path / "g.json.out").read_text(encoding="utf-8")
+    ws = openpyxl.load_workbook(tmp_path / "g.xlsx")["nodes"]
+    assert any("2026年底" in [str(c.value) for c in row] for row in ws.iter_rows())

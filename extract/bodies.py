@@ -36,7 +36,10 @@ LIST_SPLIT = re.compile(r"[、，,；;]|以及|(?<=[局委办厅部署院会心�
 NATIONAL_FORM = re.compile(r"^(?:国家|国务院|中国|中华人民共和国|中央|全国|中共中央)|(?:部|总局|总署|署)$")
 MAX_NAME = 22
 GENERIC_ITEM = re.compile(r"[\u4e00-\u9fff（）]{1,8}?(?=、)")
-GENERIC_LIST_TAIL = re.compile(r"等(?:相关|有关|其他)?(?:部门|单位|行业主管部门)?")
+# X等相关部门 / X等部门 / X等: a list's generic tail (matched after a name, or cut off an item's end)
+_GENERIC_TAIL = r"等(?:相关|有关|其他)?(?:部门|单位|机构|行业主管部门)?"
+GENERIC_LIST_TAIL = re.compile(_GENERIC_TAIL)
+GENERIC_TAIL = re.compile(_GENERIC_TAIL + "$")
 SHARED_HEAD = re.compile(r"(?P<parts>[\u4e00-\u9fff]{2}(?:、[\u4e00-\u9fff]{2}){0,4})、(?P<last>[\u4e00-\u9fff]{2})")
 BRACKET_CHARS = re.compile(r"[（()）]")
 PARTY_PRINTED = re.compile(r"(中共|共青团)(.+)")
@@ -47,7 +50,6 @@ TRAILING_BRACKET = re.compile(r"（[^（）]*）$")
 NAME_CHARS = re.compile(rf"[{CJK}“”（）]+")
 PLACE_SUFFIX = re.compile(r"(?:街道|市|区|县|镇|乡|省)$")
 PARTY_AND_GOVERNMENT = re.compile(r"(市|区|县|镇)委(?:、)?\1(?:人民)?政府")
-GENERIC_TAIL = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位|机构)?$")
 
 
 @dataclass(frozen=True)

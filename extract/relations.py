@@ -161,7 +161,6 @@ class RelationExtractor:
         self.subord_re = re.compile(r"隶属(于)?")
         self.table_roles: dict[str, str] = cfg["table_columns"]
         self.table_head_re = re.compile(rf"^({'|'.join(map(re.escape, self.table_roles))})\s*$", re.M)
-        self.running_role_re = re.compile(r"(?:要|应当|应|将|继续)?(?:牵头|负责)(?![人制])")
 
     # ------------------------------------------------------------------ entry point
     def build(self, nd: NormalisedDocument, hits: list[Hit],
@@ -439,20 +438,6 @@ class RelationExtractor:
             for h, role in d.others:
                 for t in h.targets:
                     g.role(role, g.entity(t), target, ev, d.rule)
-
-    def _running_roles(self, g: _Graph, top: list[Hit], clauses) -> None:
-        """Documents without notes: `X负责…`, `由X牵头` inside a clause."""
-        text = g.nd.text
-        for m in self.running_role_re.finditer(text):
-            h = self._actor_before(top, m.start())
-            if h is None:
-                continue
-            cid = self._clause_at(clauses, m.start())
-            if cid is None:
-                continue
-            role = "LEADS" if "牵头" in m.group(0) else "RESPONSIBLE_FOR"
-            for t in h.targets:
-                g.role(role, g.entity(t), cid, g.sentence(m.start()), "running-text-role")
 
     def _actor_before(self, top: list[Hit], pos: int) -> Hit | None:
         i = bisect_right(self._starts, pos) - 1

@@ -2,7 +2,10 @@
 
 Components (registered with `@Language.factory`, run in this order):
 - `kg_phrases`  – PhraseMatcher over every gazetteer surface and collective term;
-- `kg_entities` – name patterns + resolution (extract.recognise) → `doc.user_data["kg_hits"]`;
+- `kg_entities` – the issuing jurisdiction (extract.jurisdiction), name patterns (extract.recognise),
+  responsibility notes, flattened tables and bare lists (extract.notes, extract.tables), and the
+  body grammar that qualifies relative names (extract.bodies) → `doc.user_data["kg_hits"]`,
+  `["kg_jurisdiction"]`, `["kg_notes"]`, `["kg_tables"]`;
 - `kg_relations` – relations, clauses, tasks, areas (extract.relations) → `doc.user_data["kg_graph"]`.
 
 The document's structure (`NormalisedDocument`) travels in `doc.user_data["kg_nd"]`; without it the

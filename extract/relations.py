@@ -1,8 +1,9 @@
 """From resolved hits and document structure to a `DocumentGraph`.
 
 Relations, each with evidence (sentence or note, offsets into the normalised text) and a `rule`:
-role relations from responsibility notes (extract.notes) and from running text (`X作为…的牵头单位`),
-Tasks, APPLIES_TO (`适用范围：`, `在…内`), LOCATED_IN / SUBORDINATE_TO / PART_OF (gazetteer parents,
+role relations from responsibility notes and table cells (extract.notes, extract.tables), from
+running-text duties (extract.duties: X牵头, X会同Y, 由X负责, X须…) and `X作为…的牵头单位`; Tasks;
+qualified bodies LOCATED_IN their jurisdiction's place; APPLIES_TO (`适用范围：`, `在…内`), LOCATED_IN / SUBORDINATE_TO / PART_OF (gazetteer parents,
 `A隶属B`), MEMBER_OF (`由A、B和C联合发起设立`), HOLDS_POSITION (title chains), ISSUED_BY,
 HAS_CLAUSE and MENTIONS. Clauses and Tasks get policy `areas` from keyword rules (data/areas.jsonl).
 """

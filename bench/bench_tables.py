@@ -1,7 +1,8 @@
 """Task tables: rows per second and peak memory per input format, on one 5,000-row table.
 
 The same table (序号 / 重点任务 / 具体内容 / 牵头单位 / 配合单位 / 完成时限, district-relative names) is
-written as Markdown, HTML, DOCX and XLSX, and as the flattened one-cell-per-line text of web copies;
+written as Markdown, HTML, DOCX, XLSX and a ruled PDF (40 rows a page, header repeated), and as the
+flattened one-cell-per-line text of web copies;
 each format is read + normalised + extracted (`extract_path`, as `kg extract` does) in its own process,
 so peak memory (ru_maxrss) belongs to that format alone. The flattened text is the baseline.
 
@@ -22,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 TITLE = "上海市松江区人民政府办公室关于印发《重点任务分工表》的通知"
 HEADER = ["序号", "重点任务", "具体内容", "牵头单位", "配合单位", "完成时限"]
-FORMATS = ("flattened", "markdown", "html", "docx", "xlsx")
+FORMATS = ("flattened", "markdown", "html", "docx", "xlsx", "pdf")
 
 
 def rows(n: int) -> list[list[str]]:
@@ -60,6 +61,9 @@ def write(fmt: str, n: int, folder: Path) -> Path:
             for cell, c in zip(t.add_row().cells, r):
                 cell.text = c
         d.save(p)
+    elif fmt == "pdf":
+        p = folder / "t.pdf"
+        write_pdf(p, data)
     else:
         import openpyxl
         p = folder / "t.xlsx"
@@ -71,6 +75,38 @@ def write(fmt: str, n: int, folder: Path) -> Path:
             ws.append(r)
         wb.save(p)
     return p
+
+
+def write_pdf(path: Path, data: list[list[str]]) -> None:
+    """A ruled table, 40 rows a page, its header on every page (reportlab canvas, CJK CID font)."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    widths = [40, 110, 230, 90, 190, 70]
+    xs = [30]
+    for w in widths:
+        xs.append(xs[-1] + w)
+    c = canvas.Canvas(str(path), pagesize=landscape(A4))
+    height = landscape(A4)[1]
+    per_page, row_h = 40, 12
+    for start in range(0, len(data), per_page):
+        rows = [HEADER] + data[start:start + per_page]
+        top = height - 40
+        c.setFont("STSong-Light", 7)
+        if start == 0:
+            c.drawString(30, top + 10, TITLE)
+        for k, row in enumerate(rows):
+            y = top - (k + 1) * row_h
+            for x, cell in zip(xs, row):
+                c.drawString(x + 2, y + 3, cell)
+        for k in range(len(rows) + 1):
+            c.line(xs[0], top - k * row_h, xs[-1], top - k * row_h)
+        for x in xs:
+            c.line(x, top, x, top - len(rows) * row_h)
+        c.showPage()
+    c.save()
 
 
 def child(path: str, n: int) -> dict:

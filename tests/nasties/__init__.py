@@ -189,7 +189,7 @@ def make_one_line(folder: Path, mb: float = 3.0) -> Path:
 
 
 def make_unsupported(folder: Path) -> Path:
-    p = folder / "data.xls"
+    p = folder / "data.numbers"
     p.write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 512)
     return p
 

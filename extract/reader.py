@@ -184,6 +184,7 @@ def _pdf_tables(data: bytes, pages: list[str]) -> list[str]:
                 found = sorted(page.find_tables(), key=lambda t: t.bbox[1])
                 if not found:
                     last_header = None
+                    page.close()
                     continue
                 parts: list[str] = []
                 top = 0.0
@@ -208,6 +209,7 @@ def _pdf_tables(data: bytes, pages: list[str]) -> list[str]:
                 if top < page.height:
                     parts.append(page.crop((0, top, page.width, page.height)).extract_text() or "")
                 out[k] = "\n".join(p for p in parts if p.strip())
+                page.close()          # free the page's parsed objects: memory stays bounded by one page
     except Exception:  # noqa: BLE001 - pdfminer fails in many ways on odd PDFs: keep pypdf's text
         return pages
     return out

@@ -23,6 +23,7 @@ import threading
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 
 from extract.gazetteer import Gazetteer, load_gazetteer, read_jsonl
 from extract.jurisdiction import (LEVELS, Jurisdiction, JurisdictionReader, Place, load_jurisdiction_reader,
@@ -338,7 +339,7 @@ class BodyGrammar:
 
     # -- hits ------------------------------------------------------------------------------
     def list_hits(self, text: str, start: int, end: int, jur: Jurisdiction | None,
-                  hits_at: dict[tuple[int, int], Hit], spans_over: callable,
+                  hits_at: dict[tuple[int, int], Hit], spans_over: Callable[[int, int], bool],
                   starts_at: dict[int, list[tuple[int, int]]]) -> list[Hit]:
         """Hits for each item of the actor list text[start:end]: a name, or a generic unit."""
         out: list[Hit] = []

@@ -26,8 +26,7 @@ from functools import lru_cache
 from typing import Callable
 
 from extract.gazetteer import Gazetteer, load_gazetteer, read_jsonl
-from extract.jurisdiction import (LEVELS, Jurisdiction, JurisdictionReader, Place, load_jurisdiction_reader,
-                                  name_prefix)
+from extract.jurisdiction import Jurisdiction, JurisdictionReader, Place, load_jurisdiction_reader, name_prefix
 from extract.recognise import Hit, Target
 
 CJK = "\u4e00-\u9fff"
@@ -127,6 +126,7 @@ class BodyGrammar:
         self._local = threading.local()     # per-thread: the app's sessions share one grammar
         self.jr = jr
         self.full_forms = _load_full_forms()
+        self.full_shorts = frozenset(short for short, _level in self.full_forms)
         sufs = read_jsonl("body_suffixes.jsonl")
         self.suffix_type = {r["suffix"]: r["type"] for r in sufs}
         self.suffix_last = frozenset(x[-1] for x in self.suffix_type)
@@ -207,8 +207,7 @@ class BodyGrammar:
         rel, chain, stem = self.strip_prefix(item)
         if rel is None or len(stem) < 2:
             return False     # 市委 may go on (市委金融办): only full department names stop here
-        return (stem, None) in self.full_forms or any((stem, lv) in self.full_forms for lv in LEVELS) or \
-            bool(self.department_re.fullmatch(stem))
+        return stem in self.full_shorts or bool(self.department_re.fullmatch(stem))
 
     def type_of(self, stem: str) -> str | None:
         m = self.suffix_re.search(stem)
@@ -265,9 +264,7 @@ class BodyGrammar:
             t = self.qualify(chain, stem) if self.is_name(stem) else None
             return t or known
         if rel is None:
-            if known is not None and (jur is None or jur.national or self._stays(known, alias)):
-                return known
-            if jur is None or jur.national:
+            if jur is None or jur.national or (known is not None and self._stays(known, alias)):
                 return known
             own = self._own_place(alias, jur)
             if own is not None:
@@ -365,6 +362,7 @@ class BodyGrammar:
         return out
 
     GROUP_HEADS = ("工作小组", "领导小组", "工作专班", "专班", "指挥部")
+    GROUP_HEAD_RE = re.compile("|".join(GROUP_HEADS))
 
     def group_anaphora(self, text: str, named: list[Hit]) -> list[Hit]:
         """`工作小组` after a named working group (区土地储备成本认定工作小组) is that group."""
@@ -373,9 +371,8 @@ class BodyGrammar:
         if not groups:
             return []
         out: list[Hit] = []
-        head_re = re.compile("|".join(self.GROUP_HEADS))
         gi = 0
-        for m in head_re.finditer(text, groups[0].end):
+        for m in self.GROUP_HEAD_RE.finditer(text, groups[0].end):
             while gi + 1 < len(groups) and groups[gi + 1].start <= m.start():
                 gi += 1
             g = groups[gi]
@@ -589,7 +586,7 @@ class BodyGrammar:
             for m in form_re.finditer(text):
                 h = forms[m.group(0)]
                 added.append(Hit(m.start(), m.end(), h.text, h.targets, h.rule, "name", h.extra))
-        if not added and hits is not None:
+        if not added:
             return hits
         added += self.group_anaphora(text, added)
         out = Recogniser._settle(hits + added, text)

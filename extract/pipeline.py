@@ -126,9 +126,12 @@ class EntityComponent:
         speakers = [(b.start, b.end, b.speaker, b.level) for b in nd.turns() if b.speaker]
         hits = self.rec.find(nd.text, doc.user_data.get("kg_gaz_spans", []), ctx, speakers)
         notes = self.notes.find_notes(nd.text)
-        tables = flattened_tables(nd.text, lambda s, e: self.grammar.is_actor_line(nd.text, s, e, jur))
+        def actor_line(s: int, e: int, named: bool = False) -> bool:
+            return self.grammar.is_actor_line(nd.text, s, e, jur, named)
+
+        tables = flattened_tables(nd.text, actor_line)
         noted = {n.start for n in notes}
-        bare = [n for n in bare_list_notes(nd.text, lambda s, e: self.grammar.is_actor_line(nd.text, s, e, jur, True),
+        bare = [n for n in bare_list_notes(nd.text, lambda s, e: actor_line(s, e, True),
                                            lambda e: _ends_item(nd.text, e)) if n.start not in noted]
         notes = sorted(notes + table_notes(tables) + bare, key=lambda n: n.start)
         doc.user_data["kg_notes"] = notes

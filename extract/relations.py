@@ -18,12 +18,13 @@ from typing import Any
 from graph.model import (ACTOR_LABELS, ROLE_TYPES, DocumentGraph, Entity, Evidence, Mention, Relation,
                          clause_id, document_id, entity_id)
 
+from extract.bodies import load_body_grammar
 from extract.document import NormalisedDocument
-from extract.gazetteer import Gazetteer, read_jsonl
 from extract.duties import DutyReader
+from extract.gazetteer import Gazetteer, read_jsonl
 from extract.notes import load_note_reader
-from extract.tables import deadline_date
 from extract.recognise import PLACE_TYPES, Hit, Target
+from extract.tables import deadline_date
 
 ROLE_RANK = {t: i for i, t in enumerate(ROLE_TYPES)}
 CJK = "\u4e00-\u9fff"
@@ -751,7 +752,6 @@ class RelationExtractor:
             head = title.split("关于", 1)[0]
             if head and self.gaz.get(head):
                 issuers.append(head)
-        from extract.bodies import load_body_grammar
         grammar = load_body_grammar()
         for name in issuers:
             ent = self.gaz.get(name)

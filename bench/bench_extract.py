@@ -79,7 +79,7 @@ def run_mode(mode: str, chars: int, processes: int) -> dict:
     if mode == "extract":
         from extract import load_nlp
         from extract.api import _graph, _make_doc
-        from extract.normalise import load_document
+        from extract.loader import load_document
         nds = {p: load_document(p) for p in paths}
         nlp = load_nlp()
         order, k = work, 0

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 def _case(kind: str, size: float, folder: str) -> dict:
     """Runs inside the child process."""
     import nasties
-    from extract.normalise import load_document
+    from extract.loader import load_document
     from graph.errors import KGError
     folder_p = Path(folder)
     began = time.perf_counter()

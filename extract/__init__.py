@@ -1,6 +1,8 @@
 """Extraction: policy documents → typed, evidence-carrying graphs (`graph.model.DocumentGraph`).
 
 Public API (imported lazily, so `import extract.document` does not load spaCy):
+- `load_document(path)` / `normalise_text(text, doc_id, fmt="txt")` – read → normalise → structure
+  (extract.loader, no spaCy);
 - `load_nlp()` – the cached spaCy pipeline (blank zh + our components, see extract.pipeline);
 - `extract_document(nd, nlp=None)` – one NormalisedDocument → DocumentGraph;
 - `extract_path(path)` / `extract_text(text, doc_id, fmt="txt")`;
@@ -9,10 +11,14 @@ Public API (imported lazily, so `import extract.document` does not load spaCy):
 """
 from __future__ import annotations
 
-__all__ = ["load_nlp", "extract_document", "extract_path", "extract_text", "extract_many"]
+__all__ = ["load_document", "normalise_text", "load_nlp", "extract_document", "extract_path", "extract_text",
+           "extract_many"]
 
 
 def __getattr__(name: str):
+    if name in ("load_document", "normalise_text"):
+        from extract import loader
+        return getattr(loader, name)
     if name in __all__:
         from extract import api
         return getattr(api, name)

@@ -9,28 +9,23 @@ from graph.errors import InputError, KGError
 from graph.model import DocumentGraph
 
 from extract.document import NormalisedDocument
-from extract.normalise import load_document, normalise_text
-from extract.pipeline import CHUNK_ABOVE, load_nlp
+from extract.loader import load_document, normalise_text
+from extract.pipeline import CHUNK_ABOVE, DocState, load_nlp
 
 BATCH = 16
 
 
 def _make_doc(nlp, nd: NormalisedDocument):
-    if len(nd.text) > CHUNK_ABOVE:
-        # a stub doc carries the text; kg_phrases matches it in windows (bounded memory)
-        doc = nlp.make_doc("")
-        doc.user_data["kg_text"] = nd.text
-        doc.user_data["kg_chunked"] = True
-    else:
-        doc = nlp.make_doc(nd.text)
-    doc.user_data["kg_nd"] = nd
-    doc.user_data["kg_doc_id"] = nd.doc_id
+    chunked = len(nd.text) > CHUNK_ABOVE
+    # a stub doc carries a very long text; kg_phrases matches it in windows (bounded memory)
+    doc = nlp.make_doc("" if chunked else nd.text)
+    doc._.kg = DocState(text=nd.text, nd=nd, chunked=chunked)
     return doc
 
 
 def _graph(doc) -> DocumentGraph:
-    g = doc.user_data["kg_graph"]
-    doc.user_data.clear()
+    g = doc._.kg.graph
+    doc._.kg = None
     return g
 
 

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
 
-from extract.gazetteer import Gazetteer, load_gazetteer, read_jsonl
+from extract.gazetteer import Gazetteer, load_gazetteer
+from extract.lexicon import cues, read_jsonl
 from extract.jurisdiction import Jurisdiction, JurisdictionReader, Place, load_jurisdiction_reader, name_prefix
 from extract.recognise import Hit, Target
 
@@ -143,7 +144,7 @@ class BodyGrammar:
         stems = "|".join(map(re.escape, sorted(dep["stems"]["stems"], key=len, reverse=True)))
         sufs = "|".join(map(re.escape, sorted(dep["suffixes"]["suffixes"], key=len, reverse=True)))
         self.department_re = re.compile(rf"(?:{stems})(?:{sufs})")
-        duties = {r["kind"]: r for r in read_jsonl("cues.jsonl")}["duties"]
+        duties = cues("duties")
         cue_words = ["负责", "牵头", "配合", "会同", "参与", "协助", "联合", "共同"] + duties["verbs"] + \
             duties.get("phrases", []) + duties["modal"]
         self.duty_follow = re.compile(r"\s*[:：]|(?:" + "|".join(map(re.escape, duties["modal"])) + ")?(?:"

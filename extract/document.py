@@ -9,7 +9,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-BLOCK_KINDS = ("heading", "clause", "turn", "paragraph")
 
 
 @dataclass
@@ -45,6 +44,18 @@ class Block:
     speaker: str = ""
     marker: str = ""
     parent: int | None = None
+
+
+@dataclass
+class NormalisedText:
+    """What `extract.normalise.normalise` makes of a RawDocument, before structure: the clean text and
+    its metadata, the front matter it came with (news hints) and where a fragment that continues an
+    earlier page starts (`（上接…）`), for `extract.structure.structure_document`."""
+    doc_id: str
+    text: str
+    meta: dict
+    front_matter: dict = field(default_factory=dict)
+    fragment_start: int | None = None
 
 
 @dataclass

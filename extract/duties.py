@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import Callable
 
-from extract.gazetteer import read_jsonl
+from extract.lexicon import cues
 
 CJK = "\u4e00-\u9fff"
 CLAUSE_BREAK = re.compile(r"[，,；;：:]")
@@ -58,7 +58,7 @@ class DutyReader:
     `generic_at(pos)` → generic hit starting at pos or None)."""
 
     def __init__(self) -> None:
-        cfg = {r["kind"]: r for r in read_jsonl("cues.jsonl")}["duties"]
+        cfg = cues("duties")
         self.verbs = tuple(sorted(cfg["verbs"], key=len, reverse=True))
         self.modal = tuple(sorted(cfg["modal"], key=len, reverse=True))
         self.phrases = tuple(sorted(cfg.get("phrases", []), key=len, reverse=True))

@@ -12,14 +12,13 @@ Sources (nothing here is typed into Python):
 from __future__ import annotations
 
 import csv
-import json
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-DATA_DIR = Path(__file__).with_name("data")
+from extract.lexicon import read_jsonl
+
 YRD_PREFIXES = ("31", "32", "33", "34")  # preferred when a short place name is ambiguous
 
 
@@ -48,12 +47,6 @@ class Surface:
     text: str
     entries: list[Entry]
     is_short: bool = False        # a place written without its suffix (needs `unsafe_after` check)
-
-
-def read_jsonl(name: str) -> list[dict]:
-    path = DATA_DIR / name
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip() and not line.lstrip().startswith("//")]
 
 
 def _strip(name: str, suffixes: list[str]) -> str | None:

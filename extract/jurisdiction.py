@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from extract.gazetteer import Entry, Gazetteer, load_gazetteer, read_jsonl
+from extract.gazetteer import Entry, Gazetteer, load_gazetteer
+from extract.lexicon import read_jsonl
 
 NATIONAL = "中华人民共和国"
 LEVELS = ("National", "Province", "City", "County", "Town")

@@ -4,8 +4,8 @@ Steps, each linear in the input size: front matter and corpus header lines → m
 with paragraph breaks (selectolax; CSS/script/comments dropped, entities unescaped); character
 clean-up (full-width digits/letters → ASCII, odd spaces, zero-width and control characters);
 hard-wrapped newspaper columns re-joined (headings and list items are never merged); page markers
-such as `（上接 6 版）` and web boilerplate removed. Then metadata (title, dates, kind) is read from the
-text and `extract.structure.parse_structure` fills blocks; sentences are split for evidence.
+such as `（上接 6 版）` and web boilerplate removed. Then metadata (title, dates, issuers, 文号) is read
+from the text. The result is a `NormalisedText`; `extract.structure` adds blocks, sentences and kind.
 """
 from __future__ import annotations
 
@@ -13,14 +13,11 @@ import datetime as _dt
 import email.utils
 import html
 import re
-from pathlib import Path
 from statistics import quantiles
 
 from graph.errors import InputError
 
-from extract.document import NormalisedDocument, RawDocument
-from extract.reader import read_document
-from extract.structure import parse_structure, split_sentences
+from extract.document import NormalisedText, RawDocument
 from extract.table_model import Table, html_table_grid, markdown_tables, render_table
 
 # ---------------------------------------------------------------- front matter / corpus header
@@ -313,9 +310,6 @@ _EFFECTIVE_ON_ISSUE = re.compile(r"自(?:印发|发布|公布)之日起(?:施行
 _TITLE_DATE_PREFIX = re.compile(_DATE_CN + r"\s*(?=关于)")
 _ISSUER_LINE = re.compile(r"[\u4e00-\u9fff（）]{0,24}(?:人民政府|办公厅|办公室|委员会|国务院)")
 _SOURCE_LINE = re.compile(r"(?:来源|来自|出处)\s*[:：]\s*(\S[^\n]{0,60})")
-_NEWS_HINT = re.compile(r"记者|新华社|通讯员|日电|本报讯|澎湃新闻")
-_TRANSCRIPT_HINT = re.compile(r"实录|答记者问|问答|发布会")
-_PLAN_HINT = re.compile(r"规划|纲要")
 
 
 def iso_date(y: str, m: str, d: str) -> str | None:
@@ -422,25 +416,10 @@ def text_metadata(lines: list[str], text: str) -> dict:
     return meta
 
 
-def document_kind(meta: dict, blocks, text: str, front_matter: dict) -> str:
-    """policy | news | transcript | plan."""
-    turns = sum(1 for b in blocks if b.kind == "turn")
-    if turns >= 2 or _TRANSCRIPT_HINT.search(meta.get("title", "")):
-        return "transcript"
-    if front_matter.get("author") or front_matter.get("categories") or _NEWS_HINT.search(text[:300]):
-        return "news"
-    if _PLAN_HINT.search(meta.get("title", "")):
-        return "plan"
-    chapters = any(b.level == 1 and b.marker.endswith("章") for b in blocks)
-    if chapters and not any(b.marker.endswith("条") for b in blocks):   # regulations have 章 and 条
-        return "plan"
-    return "policy"
-
-
 # ---------------------------------------------------------------- main entry
 
-def normalise(raw: RawDocument) -> NormalisedDocument:
-    """Normalise a RawDocument: clean text, metadata, structure blocks and sentence spans."""
+def normalise(raw: RawDocument) -> NormalisedText:
+    """Normalise a RawDocument: clean text and metadata (structure comes next, in extract.structure)."""
     text = raw.text.lstrip("\ufeff")
     fm: dict = {}
     header: dict = {}
@@ -497,17 +476,4 @@ def normalise(raw: RawDocument) -> NormalisedDocument:
             else [str(fm["categories"])]
     meta["format"] = raw.fmt
 
-    blocks = parse_structure(text, fragment_start=fragment_start)
-    meta["kind"] = document_kind(meta, blocks, text, fm)
-    return NormalisedDocument(doc_id=raw.doc_id, text=text, meta=meta, blocks=blocks,
-                              sentences=split_sentences(text, [b.start for b in blocks if b.kind != "paragraph"]))
-
-
-def load_document(path: str | Path, max_bytes: int = 20_000_000) -> NormalisedDocument:
-    """Read and normalise one file (raises graph.errors.InputError on unreadable input)."""
-    return normalise(read_document(path, max_bytes=max_bytes))
-
-
-def normalise_text(text: str, doc_id: str, fmt: str = "txt") -> NormalisedDocument:
-    """Normalise text that comes without a file (uploads, tests)."""
-    return normalise(RawDocument(doc_id=doc_id, text=text, fmt=fmt, path=""))
+    return NormalisedText(doc_id=raw.doc_id, text=text, meta=meta, front_matter=fm, fragment_start=fragment_start)

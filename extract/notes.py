@@ -2,7 +2,7 @@
 
 A note is a bracketed annotation carrying a role cue (`（牵头单位：X，配合单位：Y）`, `（X、Y负责）`),
 an unbracketed label line (`责任单位：…`), or a `【牵头单位】…` label. Roles come from one lexicon
-(`data/roles.jsonl`: 牵头 → LEADS, 配合/协同/支撑/参与 → SUPPORTS, 责任/负责 → RESPONSIBLE_FOR): a
+(`role_words` of `data/cues.jsonl`: 牵头 → LEADS, 配合/协同/支撑/参与 → SUPPORTS, 责任/负责 → RESPONSIBLE_FOR): a
 prefix label (any `…单位：`/`…部门：`/`…主体：` word) takes the role of the first lexicon word it contains,
 and a label the lexicon does not know gives RESPONSIBLE_FOR, never a lead. Suffix verbs (`X牵头`,
 `X牵头负责`, `X、Y按职责分工负责`, `X配合`) are the cues of `data/cues.jsonl`; `X会同Y负责` makes X lead.
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
 
-from extract.gazetteer import read_jsonl
+from extract.lexicon import cues
 
 CJK = "\u4e00-\u9fff"
 
@@ -70,10 +70,10 @@ def bare_list_notes(text: str, is_actor_list: Callable[[int, int], bool], clause
 
 
 class RoleLexicon:
-    """Role words (data/roles.jsonl), first match in file order wins."""
+    """Role words (`role_words` of data/cues.jsonl), first match in file order wins."""
 
     def __init__(self) -> None:
-        self.words = [(r["word"], r["role"]) for r in read_jsonl("roles.jsonl")]
+        self.words = [(w, role) for w, role in cues("role_words")["words"]]
 
     def role_of(self, label: str, default: str | None = "RESPONSIBLE_FOR") -> str | None:
         for w, role in self.words:
@@ -139,17 +139,16 @@ def suffix_verb(reader: "NoteReader", text: str, sg: Segment) -> bool:
 
 class NoteReader:
     def __init__(self) -> None:
-        cfg = {r["kind"]: r for r in read_jsonl("cues.jsonl")}
         self.roles = load_roles()
-        self.prefix: dict[str, str] = cfg["prefix_cues"]["cues"]
-        self.suffix: dict[str, str] = cfg["suffix_cues"]["cues"]
-        self.lead_rule_re = re.compile("|".join(map(re.escape, cfg["lead_rule"]["phrases"])))
+        self.prefix: dict[str, str] = cues("prefix_cues")["cues"]
+        self.suffix: dict[str, str] = cues("suffix_cues")["cues"]
+        self.lead_rule_re = re.compile("|".join(map(re.escape, cues("lead_rule")["phrases"])))
         pre = sorted(self.prefix, key=len, reverse=True)
         self.prefix_re = re.compile(rf"\s*(?:{'|'.join(map(re.escape, pre))})\s*[:：]\s*")
         suf = sorted(self.suffix, key=len, reverse=True)
         self.suffix_re = re.compile(rf"(?:{'|'.join(map(re.escape, suf))})\s*$")
-        cues = sorted(set(self.prefix) | set(self.suffix), key=len, reverse=True)
-        self.cue_re = re.compile(rf"{'|'.join(map(re.escape, cues))}|{_LABEL_HEAD}\s*[:：]|【{_LABEL_HEAD}】")
+        words = sorted(set(self.prefix) | set(self.suffix), key=len, reverse=True)
+        self.cue_re = re.compile(rf"{'|'.join(map(re.escape, words))}|{_LABEL_HEAD}\s*[:：]|【{_LABEL_HEAD}】")
         self.line_note_re = re.compile(
             rf"(?:^|(?<=[。；]))\s*(?:【{_LABEL_HEAD}】|{_LABEL_HEAD}\s*[:：])[^\n。（(]*", re.M)
         self.joint_re = re.compile(r"会同")

@@ -1,15 +1,17 @@
 """The spaCy pipeline: a blank `zh` language with a linear character tokenizer and our components.
 
-Components (registered with `@Language.factory`, run in this order):
-- `kg_phrases`  – PhraseMatcher over every gazetteer surface and collective term;
+Components (registered with `@Language.factory`, with declared config, `assigns` and `requires`,
+run in this order) fill one typed per-document state, `doc._.kg` (a `DocState`):
+- `kg_phrases`  – PhraseMatcher over every gazetteer surface and collective term, and the policy-area
+  keywords (config `match_areas`) → `gaz_spans`, `area_spans`;
 - `kg_entities` – the issuing jurisdiction (extract.jurisdiction), name patterns (extract.recognise),
-  responsibility notes, flattened tables and bare lists (extract.notes, extract.tables), and the
-  body grammar that qualifies relative names (extract.bodies) → `doc.user_data["kg_hits"]`,
-  `["kg_jurisdiction"]`, `["kg_notes"]`, `["kg_tables"]`;
-- `kg_relations` – relations, clauses, tasks, areas (extract.relations) → `doc.user_data["kg_graph"]`.
+  responsibility notes, flattened tables (config `tables`) and bare lists (config `bare_lists`;
+  extract.notes, extract.tables), and the body grammar that qualifies relative names (extract.bodies)
+  → `jurisdiction`, `notes`, `tables`, `hits`;
+- `kg_relations` – relations, clauses, tasks, areas (extract.relations) → `graph`.
 
-The document's structure (`NormalisedDocument`) travels in `doc.user_data["kg_nd"]`; without it the
-components normalise the doc text as plain text.
+The document's structure (`NormalisedDocument`) comes in `doc._.kg.nd` (`extract.api` puts it there);
+a Doc made from plain text gets the plain-text structure on first use.
 
 spaCy's own Chinese char segmentation aligns words to the text with a quadratic slice loop
 (`util.get_words_and_spaces`), so a 3 MB one-line document would never finish; `CharTokenizer`
@@ -18,6 +20,7 @@ builds the same one-token-per-character Doc directly, so token i is character i.
 from __future__ import annotations
 
 import gc
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import spacy
@@ -26,8 +29,18 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from graph.model import DocumentGraph
+
+from extract.areas import load_areas
+from extract.bodies import load_body_grammar
+from extract.document import NormalisedDocument
 from extract.gazetteer import Gazetteer, load_gazetteer
-from extract.notes import bare_list_notes
+from extract.jurisdiction import Jurisdiction, load_jurisdiction_reader
+from extract.notes import Note, bare_list_notes, load_note_reader
+from extract.recognise import Hit, load_recogniser, target_of
+from extract.relations import RelationExtractor
+from extract.structure import parse_structure, split_sentences
+from extract.table_model import Table
 from extract.tables import flattened_tables, table_notes
 
 
@@ -35,6 +48,39 @@ from extract.tables import flattened_tables, table_notes
 CHUNK_ABOVE = 1_000_000
 CHUNK = 200_000
 OVERLAP = 256
+
+
+@dataclass
+class DocState:
+    """Everything the components know about one document, on `doc._.kg`.
+
+    `text` is the document's text (Doc.text rebuilds the string token by token: keep it); `chunked`
+    marks a stub Doc for a text longer than CHUNK_ABOVE, matched window by window."""
+    text: str
+    nd: NormalisedDocument | None = None
+    chunked: bool = False
+    gaz_spans: list[tuple[int, int]] = field(default_factory=list)
+    area_spans: list[tuple[int, int]] | None = None
+    jurisdiction: Jurisdiction | None = None
+    notes: list[Note] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)
+    graph: DocumentGraph | None = None
+
+
+if not Doc.has_extension("kg"):
+    Doc.set_extension("kg", default=None)
+
+
+def doc_state(doc: Doc) -> DocState:
+    """The Doc's state; a Doc made without one gets it here, with the plain-text structure."""
+    state = doc._.kg
+    if state is None:
+        state = doc._.kg = DocState(text=doc.text)
+    if state.nd is None:
+        state.nd = NormalisedDocument(doc_id="doc", text=state.text, meta={}, blocks=parse_structure(state.text),
+                                      sentences=split_sentences(state.text))
+    return state
 
 
 class CharTokenizer:
@@ -45,7 +91,7 @@ class CharTokenizer:
 
     def __call__(self, text: str) -> Doc:
         doc = Doc(self.vocab, words=list(text), spaces=[False] * len(text))
-        doc.user_data["kg_text"] = text  # Doc.text rebuilds the string token by token: keep it
+        doc._.kg = DocState(text=text)
         return doc
 
     def pipe(self, texts, batch_size: int = 1000):
@@ -66,39 +112,42 @@ class CharTokenizer:
 
 
 class PhraseComponent:
-    """Gazetteer phrase matching on characters; stores (start, end) char spans."""
+    """Gazetteer phrase matching on characters, and area keywords; stores (start, end) char spans."""
 
-    def __init__(self, nlp: Language, gaz: Gazetteer) -> None:
+    def __init__(self, nlp: Language, gaz: Gazetteer, match_areas: bool = True) -> None:
         self.matcher = PhraseMatcher(nlp.vocab)
         make = self.tokenizer = nlp.tokenizer
         forms = sorted(set(gaz.surfaces) | set(gaz.collective))
         self.matcher.add("KG", [make(f) for f in forms])
-        from extract.relations import load_areas
-        self.matcher.add("AREA", [make(k) for k in sorted(load_areas().kw)])
+        self.match_areas = match_areas
+        if match_areas:
+            self.matcher.add("AREA", [make(k) for k in sorted(load_areas().kw)])
         self.area_key = nlp.vocab.strings["AREA"]
 
     def __call__(self, doc: Doc) -> Doc:
+        state = doc_state(doc)
         gaz, area = [], []
-        for key, s, e in self._matches(doc):
+        for key, s, e in self._matches(doc, state):
             (area if key == self.area_key else gaz).append((s, e))
-        doc.user_data["kg_gaz_spans"] = sorted(gaz)
+        state.gaz_spans = sorted(gaz)
+        if not self.match_areas:
+            state.area_spans = None   # relations then find area keywords with their own regex
+            return doc
         kept, cover = [], -1
         for s, e in sorted(area, key=lambda x: (x[0], -x[1])):
             if e > cover:  # a keyword inside a longer one (支付 in 转移支付) does not count
                 kept.append((s, e))
                 cover = e
-        doc.user_data["kg_area_spans"] = kept
+        state.area_spans = kept
         return doc
 
-
-    def _matches(self, doc: Doc):
-        """Matches over the doc, or — for a very long text carried in `kg_text` with a stub doc —
-        over windows of CHUNK characters that overlap by more than the longest name."""
-        text = doc.user_data.get("kg_text")
-        if not doc.user_data.get("kg_chunked") or text is None:
+    def _matches(self, doc: Doc, state: DocState):
+        """Matches over the doc, or — for a very long text on a stub doc — over windows of CHUNK
+        characters that overlap by more than the longest name."""
+        if not state.chunked:
             yield from self.matcher(doc)
             return
-        make = self.tokenizer
+        make, text = self.tokenizer, state.text
         for i in range(0, len(text), CHUNK):
             window = make(text[i:i + CHUNK + OVERLAP])
             for key, s, e in self.matcher(window):
@@ -107,36 +156,37 @@ class PhraseComponent:
 
 
 class EntityComponent:
-    def __init__(self, gaz: Gazetteer) -> None:
-        from extract.bodies import load_body_grammar
-        from extract.jurisdiction import load_jurisdiction_reader
-        from extract.notes import load_note_reader
-        from extract.recognise import load_recogniser
+    """Jurisdiction, names, notes, tables and bare lists, then the body grammar over all of them."""
+
+    def __init__(self, tables: bool = True, bare_lists: bool = True) -> None:
         self.rec = load_recogniser()
         self.jr = load_jurisdiction_reader()
         self.grammar = load_body_grammar()
         self.notes = load_note_reader()
+        self.read_tables = tables
+        self.read_bare_lists = bare_lists
 
     def __call__(self, doc: Doc) -> Doc:
-        from extract.relations import doc_context
-        nd = doc_context(doc)
-        jur = self.jr.read(nd.meta or {}, nd.text, (nd.meta or {}).get("jurisdiction_override"))
-        doc.user_data["kg_jurisdiction"] = jur
-        ctx = nd_place(nd, self.rec)
+        state = doc_state(doc)
+        nd = state.nd
+        meta = nd.meta or {}
+        jur = self.jr.read(meta, nd.text, meta.get("jurisdiction_override"))
         speakers = [(b.start, b.end, b.speaker, b.level) for b in nd.turns() if b.speaker]
-        hits = self.rec.find(nd.text, doc.user_data.get("kg_gaz_spans", []), ctx, speakers)
+        hits = self.rec.find(nd.text, state.gaz_spans, nd_place(nd, self.rec), speakers)
         notes = self.notes.find_notes(nd.text)
+
         def actor_line(s: int, e: int, named: bool = False) -> bool:
             return self.grammar.is_actor_line(nd.text, s, e, jur, named)
 
-        tables = flattened_tables(nd.text, actor_line)
+        tables = flattened_tables(nd.text, actor_line) if self.read_tables else []
         noted = {n.start for n in notes}
         bare = [n for n in bare_list_notes(nd.text, lambda s, e: actor_line(s, e, True),
-                                           lambda e: _ends_item(nd.text, e)) if n.start not in noted]
-        notes = sorted(notes + table_notes(tables) + bare, key=lambda n: n.start)
-        doc.user_data["kg_notes"] = notes
-        doc.user_data["kg_tables"] = tables
-        doc.user_data["kg_hits"] = self.grammar.augment(nd.text, hits, jur, notes, (nd.meta or {}).get("kind", "policy"))
+                                           lambda e: _ends_item(nd.text, e)) if n.start not in noted] \
+            if self.read_bare_lists else []
+        state.jurisdiction = jur
+        state.notes = sorted(notes + table_notes(tables) + bare, key=lambda n: n.start)
+        state.tables = tables
+        state.hits = self.grammar.augment(nd.text, hits, jur, state.notes, meta.get("kind", "policy"))
         return doc
 
 
@@ -146,9 +196,8 @@ def _ends_item(text: str, end: int) -> bool:
     return rest == "" or rest[0] in "\n。；;" or rest.startswith(("。", "\n"))
 
 
-def nd_place(nd, rec) -> object | None:
+def nd_place(nd: NormalisedDocument, rec) -> object | None:
     """The city/province whose own document this is (issuer or title 上海市人民政府关于…)."""
-    from extract.recognise import target_of
     gaz = rec.gaz
     names = list(nd.meta.get("issuers") or []) + [nd.meta.get("title") or "", nd.meta.get("source") or ""]
     for n in names:
@@ -164,43 +213,46 @@ def nd_place(nd, rec) -> object | None:
 
 
 class RelationComponent:
+    """Relations, clauses, tasks and areas of the document → its DocumentGraph."""
+
     def __init__(self, gaz: Gazetteer) -> None:
-        from extract.relations import RelationExtractor
         self.rx = RelationExtractor(gaz)
 
     def __call__(self, doc: Doc) -> Doc:
-        from extract.relations import doc_context
-        doc.user_data["kg_graph"] = self.rx.build(doc_context(doc), doc.user_data.get("kg_hits", []),
-                                                  doc.user_data.get("kg_area_spans"),
-                                                  doc.user_data.get("kg_jurisdiction"),
-                                                  doc.user_data.get("kg_notes"),
-                                                  doc.user_data.get("kg_tables"))
+        state = doc_state(doc)
+        state.graph = self.rx.build(state.nd, state.hits, state.area_spans, state.jurisdiction,
+                                    state.notes, state.tables)
         return doc
 
 
-@Language.factory("kg_phrases")
-def make_phrases(nlp: Language, name: str) -> PhraseComponent:
-    return PhraseComponent(nlp, load_gazetteer())
+@Language.factory("kg_phrases", default_config={"match_areas": True},
+                  assigns=["doc._.kg"], requires=[])
+def make_phrases(nlp: Language, name: str, match_areas: bool) -> PhraseComponent:
+    """Gazetteer surfaces and collective terms (and area keywords unless `match_areas` is false)."""
+    return PhraseComponent(nlp, load_gazetteer(), match_areas)
 
 
-@Language.factory("kg_entities")
-def make_entities(nlp: Language, name: str) -> EntityComponent:
-    return EntityComponent(load_gazetteer())
+@Language.factory("kg_entities", default_config={"tables": True, "bare_lists": True},
+                  assigns=["doc._.kg"], requires=["doc._.kg"])
+def make_entities(nlp: Language, name: str, tables: bool, bare_lists: bool) -> EntityComponent:
+    """Names and roles; `tables` reads flattened task tables, `bare_lists` the lists closing measures."""
+    return EntityComponent(tables, bare_lists)
 
 
-@Language.factory("kg_relations")
+@Language.factory("kg_relations", default_config={}, assigns=["doc._.kg"], requires=["doc._.kg"])
 def make_relations(nlp: Language, name: str) -> RelationComponent:
     return RelationComponent(load_gazetteer())
 
 
-def build_nlp() -> Language:
-    """A fresh pipeline: blank zh + char tokenizer + kg_phrases, kg_entities, kg_relations."""
+def build_nlp(config: dict[str, dict] | None = None) -> Language:
+    """A fresh pipeline: blank zh + char tokenizer + kg_phrases, kg_entities, kg_relations; `config`
+    gives a component's settings by name (`{"kg_entities": {"tables": False}}`)."""
+    config = config or {}
     nlp = spacy.blank("zh")
     nlp.tokenizer = CharTokenizer(nlp.vocab)
     nlp.max_length = 100_000_000
-    nlp.add_pipe("kg_phrases")
-    nlp.add_pipe("kg_entities")
-    nlp.add_pipe("kg_relations")
+    for name in ("kg_phrases", "kg_entities", "kg_relations"):
+        nlp.add_pipe(name, config=config.get(name, {}))
     return nlp
 
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
-from extract.gazetteer import Entry, Gazetteer, load_gazetteer, read_jsonl
+from extract.gazetteer import Entry, Gazetteer, load_gazetteer
+from extract.lexicon import read_jsonl
 
 PLACE_TYPES = ("Province", "City", "County")
 CJK = "\u4e00-\u9fff"

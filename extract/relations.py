@@ -12,71 +12,23 @@ from __future__ import annotations
 import copy
 import re
 from bisect import bisect_left, bisect_right
-from functools import lru_cache
 from typing import Any
 
 from graph.model import (ACTOR_LABELS, ROLE_TYPES, DocumentGraph, Entity, Evidence, Mention, Relation,
                          clause_id, document_id, entity_id)
 
 from extract.bodies import load_body_grammar
+from extract.areas import load_areas
 from extract.document import NormalisedDocument
 from extract.duties import DutyReader
-from extract.gazetteer import Gazetteer, read_jsonl
+from extract.gazetteer import Gazetteer
+from extract.lexicon import cues, read_jsonl
 from extract.notes import load_note_reader
 from extract.recognise import PLACE_TYPES, Hit, Target
 from extract.tables import deadline_date
 
 ROLE_RANK = {t: i for i, t in enumerate(ROLE_TYPES)}
 CJK = "\u4e00-\u9fff"
-
-
-def doc_context(doc) -> NormalisedDocument:
-    """The NormalisedDocument attached to a spaCy Doc (plain-text structure if none was attached)."""
-    nd = doc.user_data.get("kg_nd")
-    if nd is None:
-        from extract.structure import parse_structure, split_sentences
-        text = doc.user_data.get("kg_text") or doc.text
-        nd = NormalisedDocument(doc_id=doc.user_data.get("kg_doc_id", "doc"), text=text, meta={},
-                                blocks=parse_structure(text), sentences=split_sentences(text))
-        doc.user_data["kg_nd"] = nd
-    return nd
-
-
-class Areas:
-    """Policy areas by keyword (data/areas.jsonl): one regex over all keywords."""
-
-    def __init__(self) -> None:
-        rows = read_jsonl("areas.jsonl")
-        self.order = [r["area"] for r in rows]
-        self.kw: dict[str, str] = {}
-        for r in rows:
-            for k in r["keywords"]:
-                self.kw.setdefault(k, r["area"])
-        self.re = re.compile("|".join(map(re.escape, sorted(self.kw, key=len, reverse=True))))
-
-    def of(self, text: str, start: int = 0, end: int | None = None,
-           spans: list[tuple[int, int]] | None = None) -> tuple[list[str], list[str]]:
-        """Areas (taxonomy order) and `area:word` terms of text[start:end]; `spans` are keyword
-        matches already found by the phrase matcher (sorted), else a regex scans the text."""
-        end = len(text) if end is None else end
-        found: dict[str, list[str]] = {}
-        if spans is not None:
-            words = [text[s:e] for s, e in spans[bisect_left(spans, (start, -1)):bisect_left(spans, (end, -1))]
-                     if e <= end]
-        else:
-            words = [m.group(0) for m in self.re.finditer(text, start, end)]
-        for w in words:
-            lst = found.setdefault(self.kw[w], [])
-            if w not in lst:
-                lst.append(w)
-        areas = [a for a in self.order if a in found]
-        terms = [f"{a}:{t}" for a in areas for t in found[a]]
-        return areas, terms
-
-
-@lru_cache(maxsize=1)
-def load_areas() -> Areas:
-    return Areas()
 
 
 class _Span:
@@ -145,7 +97,7 @@ class RelationExtractor:
         self.notes = load_note_reader()
         self.duty_reader = DutyReader()
         self.areas = load_areas()
-        cfg = {r["kind"]: r for r in read_jsonl("cues.jsonl")}["running_text"]
+        cfg = cues("running_text")
         self.cfg = cfg
         lead_as = "|".join(map(re.escape, cfg["lead_as"]))
         verbs = "|".join(map(re.escape, cfg["task_verbs"]))

@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extract.document import Block
+from extract.document import Block, NormalisedDocument, NormalisedText
+from extract.lexicon import cues
 from extract.numerals import to_int
 
 _CN = "一二三四五六七八九十百零〇两"
@@ -44,9 +45,7 @@ _SHI_BOUNDARY = _BOUNDARY | frozenset("，,、")
 
 # Q&A turns: `姓名:` / `人民日报：` at a line start.
 _TURN = re.compile(r"^([\u4e00-\u9fff·]{2,12}(?:[（(][\u4e00-\u9fff·]{1,8}[）)])?)[:：][ \t]*(?=\S)", re.M)
-_NOT_SPEAKER = frozenset(["来源", "来自", "出处", "附件", "注", "备注", "说明", "具体措施", "责任单位", "牵头单位",
-                          "配合单位", "负责部门", "适用范围", "记者", "编辑", "责任编辑", "主办", "地址", "电话",
-                          "邮编", "关键词", "摘要", "标题", "作者", "日期", "时间", "主题词", "抄送", "发布时间"])
+_NOT_SPEAKER = frozenset(cues("not_speakers")["words"]) | frozenset(cues("prefix_cues")["cues"])
 _MEDIA_WORD = re.compile(r"报|社|台|网|记者|新闻|电视|频道|财经|杂志|传媒|媒体|通讯")
 
 
@@ -56,8 +55,9 @@ def is_media(speaker: str) -> bool:
     return m is not None and (len(speaker) >= 4 or m.end() == len(speaker))
 
 # A responsibility note at the end of an item; one level of nested brackets allowed (中国（上海）…).
+_NOTE_WORDS = "|".join(map(re.escape, cues("note_markers")["words"]))
 _NOTE = re.compile(r"[（(](?:[^（）()\n]|[（(][^（）()\n]{0,40}[）)]){0,300}?"
-                   r"(?:责任单位|负责部门|牵头|负责|配合)(?:[^（）()\n]|[（(][^（）()\n]{0,40}[）)]){0,300}?[）)]")
+                   r"(?:" + _NOTE_WORDS + r")(?:[^（）()\n]|[（(][^（）()\n]{0,40}[）)]){0,300}?[）)]")
 _CLOSING = re.compile(r"(?:本(?:意见|办法|政策措施|措施|通知|规定|方案|细则|规划|决定)|各地区、各部门要|"
                       r"各有关(?:部门|单位)要|特此通知|附件[:：]|国务院(?:办公厅)?\s*$|\d{4}年\d{1,2}月\d{1,2}日\s*$|"
                       r"[（(](?:此件公开发布|本文有删减)[）)])")
@@ -542,3 +542,33 @@ def split_sentences(text: str, breaks: list[int] | None = None) -> list[tuple[in
             bi += 1
         out.append((cur, e))
     return out
+
+
+# ---------------------------------------------------------------- document kind and the stage's entry
+
+_NEWS_HINT = re.compile(r"记者|新华社|通讯员|日电|本报讯|澎湃新闻")
+_TRANSCRIPT_HINT = re.compile(r"实录|答记者问|问答|发布会")
+_PLAN_HINT = re.compile(r"规划|纲要")
+
+
+def document_kind(meta: dict, blocks, text: str, front_matter: dict) -> str:
+    """policy | news | transcript | plan."""
+    turns = sum(1 for b in blocks if b.kind == "turn")
+    if turns >= 2 or _TRANSCRIPT_HINT.search(meta.get("title", "")):
+        return "transcript"
+    if front_matter.get("author") or front_matter.get("categories") or _NEWS_HINT.search(text[:300]):
+        return "news"
+    if _PLAN_HINT.search(meta.get("title", "")):
+        return "plan"
+    chapters = any(b.level == 1 and b.marker.endswith("章") for b in blocks)
+    if chapters and not any(b.marker.endswith("条") for b in blocks):   # regulations have 章 and 条
+        return "plan"
+    return "policy"
+
+
+def structure_document(nt: NormalisedText) -> NormalisedDocument:
+    """The structure stage: blocks (items, clauses, turns), sentence spans and the document's kind."""
+    blocks = parse_structure(nt.text, fragment_start=nt.fragment_start)
+    meta = {**nt.meta, "kind": document_kind(nt.meta, blocks, nt.text, nt.front_matter)}
+    return NormalisedDocument(doc_id=nt.doc_id, text=nt.text, meta=meta, blocks=blocks,
+                              sentences=split_sentences(nt.text, [b.start for b in blocks if b.kind != "paragraph"]))

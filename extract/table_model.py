@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from extract.gazetteer import read_jsonl
+from extract.lexicon import read_jsonl
 
 EMPTY_CELL = "——"
 _SPACE = re.compile(r"[ \t\u3000\xa0]+")

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from extract.gazetteer import read_jsonl
+from extract.lexicon import read_jsonl
 from extract.notes import Note, Segment, load_roles
 from extract.table_model import EMPTY_CELL, header_words
 

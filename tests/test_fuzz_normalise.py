@@ -11,7 +11,7 @@ from dataclasses import asdict
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extract.normalise import normalise_text
+from extract.loader import normalise_text
 from extract.structure import parse_structure, split_sentences
 from graph.errors import KGError
 from nasties.fuzz import ANY_DOCUMENT, DOCUMENT_TEXT, LONG_LINE, fuzz_settings

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from extract.normalise import load_document, normalise_text
+from extract.loader import load_document, normalise_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = {p.name[:3]: p for p in (ROOT / "seeds").glob("*.txt")}

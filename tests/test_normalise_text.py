@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from extract.normalise import load_document, normalise_text
+from extract.loader import load_document, normalise_text
 from extract.normalise import html_to_text, join_wrapped
 
 ROOT = Path(__file__).resolve().parents[1]

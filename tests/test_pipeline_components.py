@@ -6,7 +6,7 @@ import time
 from spacy.language import Language
 
 from extract import load_nlp
-from extract.normalise import load_document
+from extract.loader import load_document
 from tests.extract_graphs import SEEDS
 
 
@@ -32,7 +32,7 @@ def test_phrase_matcher_finds_gazetteer_names_in_seed_text():
     nd = load_document(SEEDS["000"])
     doc = nlp.make_doc(nd.text)
     doc = nlp.get_pipe("kg_phrases")(doc)
-    found = {nd.text[s:e] for s, e in doc.user_data["kg_gaz_spans"]}
+    found = {nd.text[s:e] for s, e in doc._.kg.gaz_spans}
     assert {"上海海关", "南京海关", "杭州海关", "海关总署", "两省一市"} <= found
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from extract.normalise import load_document
+from extract.loader import load_document
 from extract.reader import read_document
 from graph.errors import InputError
 

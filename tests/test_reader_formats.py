@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from extract.normalise import load_document
+from extract.loader import load_document
 from extract.reader import read_document
 
 ROOT = Path(__file__).resolve().parents[1]

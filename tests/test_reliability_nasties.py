@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import nasties
-from extract.normalise import load_document
+from extract.loader import load_document
 from graph.errors import EXIT_CODES, InputError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from extract.normalise import load_document, normalise_text
+from extract.loader import load_document, normalise_text
 from extract.numerals import to_int
 from extract.structure import parse_structure
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from extract.normalise import load_document, normalise_text
+from extract.loader import load_document, normalise_text
 from extract.structure import split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -48,7 +48,7 @@ def check_upload(name: str, size: int) -> str:
 def extract_upload(name: str, data: bytes, nlp: Any = None) -> DocumentGraph:
     """Extract one uploaded document (written to a private temp folder, removed afterwards)."""
     import extract
-    from extract.normalise import load_document
+    from extract.loader import load_document
 
     suffix = check_upload(name, len(data))
     folder = Path(tempfile.mkdtemp(prefix="kg-ingest-"))

@@ -39,6 +39,34 @@ def test_extract_has_no_import_cycle():
             visit(m, [m])
 
 
+# extract/ is a straight line: each module imports only modules of its own stage or earlier ones.
+STAGES = {
+    "model": ["document", "lexicon", "numerals"],
+    "read": ["table_model", "reader"],
+    "normalise": ["normalise"],
+    "structure": ["structure", "notes", "tables", "loader"],
+    "recognise": ["gazetteer", "recognise", "areas"],
+    "resolve": ["jurisdiction", "bodies"],
+    "relate": ["duties", "relations", "follows"],
+    "pipeline": ["pipeline", "api", "score", "__init__"],
+}
+
+
+def test_every_extract_module_has_a_stage():
+    staged = {m for ms in STAGES.values() for m in ms}
+    assert staged == set(_imports("extract")), "give each new extract/ module its stage in STAGES"
+
+
+def test_each_stage_imports_only_itself_and_earlier_stages():
+    rank = {m: i for i, ms in enumerate(STAGES.values()) for m in ms}
+    later = []
+    for m, names in _imports("extract").items():
+        for n in names:
+            if n.startswith("extract.") and rank[n.split(".")[1]] > rank[m]:
+                later.append(f"{m} ({list(STAGES)[rank[m]]}) imports {n}")
+    assert not later, later
+
+
 def test_extract_never_imports_neo4j_and_graph_never_imports_spacy():
     for m, names in _imports("extract").items():
         assert not any(n == "neo4j" or n.startswith("neo4j.") for n in names), m

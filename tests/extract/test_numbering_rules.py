@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract.normalise import normalise_text
+from extract.loader import normalise_text
 
 
 def clauses(text: str) -> list[tuple]:

@@ -7,7 +7,7 @@ import zipfile
 import pytest
 
 from extract import extract_path
-from extract.normalise import load_document
+from extract.loader import load_document
 from graph.errors import InputError
 
 HEADER = ["序号", "重点任务", "牵头单位", "配合单位", "完成时限"]

@@ -1,8 +1,8 @@
 """The project's local Neo4j: Neo4j 5.26 community, embedded in a tiny Java launcher, with Bolt on loopback.
 
 No Docker needed, only Java 17+ (and Maven the first time, to fetch the jars from Maven Central).
-`kg neo4j start|stop|status` drives it; the store code calls `resolve_connection()` / `local_uri()` /
-`ensure_running()` so that any `--backend neo4j` command with no NEO4J_URI set uses this engine.
+`kg neo4j start|stop|status` drives it; the store code calls `local_uri()` /
+`ensure_running()` (through `graph.config.StoreConfig.open`) so that any `--backend neo4j` command with no NEO4J_URI set uses this engine.
 
 Layout under the engine home (env KG_NEO4J_HOME, default `<project>/.neo4j`, git-ignored):
     lib/                      the Neo4j jars (`mvn dependency:copy-dependencies`), reused between runs
@@ -449,32 +449,3 @@ def local_uri(port: int | None = None) -> str:
 def ensure_running(port: int | None = None) -> str:
     """Start the local engine if needed (reusing a running one) and return its Bolt URI."""
     return start(port).uri
-
-
-@dataclass
-class ConnectionSettings:
-    """Where the Neo4j backend connects: from NEO4J_* env vars, else the local engine."""
-    uri: str
-    user: str | None
-    password: str | None
-    database: str | None
-    local: bool
-
-    @property
-    def auth(self) -> tuple[str, str] | None:
-        return (self.user or "neo4j", self.password) if self.password else None
-
-
-def resolve_connection(start_local: bool = False) -> ConnectionSettings:
-    """NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD/NEO4J_DATABASE, or the local engine when NEO4J_URI is unset.
-
-    With `start_local` the local engine is started if it is not running; otherwise a missing
-    engine raises StoreUnavailable naming the command that starts it.
-    """
-    uri = os.environ.get("NEO4J_URI", "").strip()
-    database = os.environ.get("NEO4J_DATABASE", "").strip() or None
-    if uri:
-        return ConnectionSettings(uri, os.environ.get("NEO4J_USER") or "neo4j",
-                                  os.environ.get("NEO4J_PASSWORD") or None, database, local=False)
-    local = ensure_running() if start_local else local_uri()
-    return ConnectionSettings(local, None, None, database, local=True)

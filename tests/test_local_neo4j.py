@@ -183,14 +183,16 @@ def test_bad_port_is_rejected(bad, monkeypatch):
         local_neo4j.default_port()
 
 
-def test_resolve_connection_prefers_neo4j_uri(monkeypatch):
+def test_store_config_prefers_neo4j_uri(monkeypatch):
+    from graph.config import StoreConfig
     monkeypatch.setenv("NEO4J_URI", "bolt://db.example:7687")
     monkeypatch.setenv("NEO4J_USER", "reader")
     monkeypatch.setenv("NEO4J_PASSWORD", "s3cret-pass")
     monkeypatch.delenv("NEO4J_DATABASE", raising=False)
-    conn = local_neo4j.resolve_connection()
-    assert (conn.uri, conn.auth, conn.database, conn.local) == (
-        "bolt://db.example:7687", ("reader", "s3cret-pass"), None, False)
+    conf = StoreConfig.from_env()
+    assert (conf.uri, conf.auth, conf.database, conf.source) == (
+        "bolt://db.example:7687", ("reader", "s3cret-pass"), None, "env")
+    assert "s3cret" not in repr(conf) and "s3cret" not in "".join(conf.key())
 
 
 def test_clean_neo4j_gives_an_empty_database_and_keeps_indexes(clean_neo4j, neo4j_settings):

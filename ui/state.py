@@ -7,13 +7,13 @@ another KG_DATA never sees stale results; `clear_query_cache()` runs after an in
 """
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Sequence
 
 import streamlit as st
 
+from graph.config import StoreConfig
 from graph.errors import KGError, StoreUnavailable
 from graph.store import GraphStore, NodeView, Responsibility, SearchHit, Stats, Subgraph, in_jurisdiction
 from ui.labels import doc_stem
@@ -27,24 +27,11 @@ FILTER_JURISDICTIONS = "filter_jurisdictions"
 NO_DOCUMENT = "∅"   # a document filter that matches nothing (a jurisdiction with no document)
 
 
-# Where the store's settings come from: the environment (KG_BACKEND, KG_DATA, NEO4J_URI, NEO4J_USER,
-# NEO4J_PASSWORD, NEO4J_DATABASE) or Streamlit secrets (.streamlit/secrets.toml, or the hosting
-# platform's secrets box). The environment wins: with NEO4J_URI set, no Neo4j setting of the secrets
-# is used (never a secrets password sent to an environment URI). Secrets format, either
-#
-#     KG_BACKEND = "neo4j"              # optional: a Neo4j uri in the secrets implies neo4j
-#     [neo4j]
-#     uri = "bolt://db.example:7687"
-#     user = "neo4j"
-#     password = "<your password>"
-#     database = "neo4j"                # optional
-#
-# or the same as top-level keys NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE (Streamlit
-# itself copies top-level keys into the environment when it starts, overriding variables of the same
-# name, so use the [neo4j] table if the environment must win). No secrets file is fine. The password
-# is never part of a cache key, a log line or anything shown.
-_NEO4J_FIELDS = ("uri", "user", "password", "database")
-
+# Where the store's settings come from: `graph.config.StoreConfig.from_secrets` — the environment
+# (KG_BACKEND, KG_DATA, NEO4J_*) completed by Streamlit secrets (.streamlit/secrets.toml, or the hosting
+# platform's secrets box), the environment winning. Streamlit itself copies top-level secrets keys into
+# the environment when it starts, so use the [neo4j] table if the environment must win. No secrets
+# file is fine; the password is never part of a cache key, a log line or anything shown.
 
 def _secrets() -> dict[str, Any]:
     """The app's Streamlit secrets as a plain dict; {} when there is no (readable) secrets file."""
@@ -56,55 +43,14 @@ def _secrets() -> dict[str, Any]:
         return {}
 
 
-def _secret_neo4j(secrets: dict[str, Any]) -> dict[str, str]:
-    """uri/user/password/database from the secrets' [neo4j] table, else its top-level NEO4J_* keys."""
-    table = secrets.get("neo4j")
-    table = table if isinstance(table, dict) else {}
-    out = {}
-    for name in _NEO4J_FIELDS:
-        value = table.get(name, secrets.get(f"NEO4J_{name.upper()}"))
-        if value is not None and str(value).strip():
-            out[name] = str(value).strip()
-    return out
-
-
-@dataclass(frozen=True)
-class StoreSettings:
-    """What `_open_store` opens: env settings (`neo4j` empty: `graph.open_store` reads the env and
-    falls back to the local engine) or a Neo4j connection from the secrets."""
-    backend: str
-    neo4j: dict[str, str] = field(default_factory=dict, repr=False)
-
-    def key(self) -> tuple[str, ...]:
-        """The cache key: everything that selects the store except the password."""
-        return (self.backend, os.environ.get("KG_DATA", ""),
-                *(self.neo4j.get(f, os.environ.get(f"NEO4J_{f.upper()}", "")) for f in ("uri", "user", "database")),
-                "secrets" if self.neo4j else "env")
-
-
-def store_settings() -> StoreSettings:
-    """Backend and Neo4j connection from the environment, else from Streamlit secrets."""
-    secrets = _secrets()
-    neo4j = {} if os.environ.get("NEO4J_URI", "").strip() else _secret_neo4j(secrets)
-    if "uri" not in neo4j:
-        neo4j = {}
-    backend = (os.environ.get("KG_BACKEND", "").strip() or str(secrets.get("KG_BACKEND") or "").strip()
-               or ("neo4j" if neo4j else "memory")).lower()
-    return StoreSettings(backend=backend, neo4j=neo4j)
-
-
-def _config_key() -> tuple[str, ...]:
-    """What decides which store `_open_store()` opens (so a changed env or secret gets a fresh store)."""
-    return store_settings().key()
+def store_config() -> StoreConfig:
+    """The store the app opens: the environment, else Streamlit secrets."""
+    return StoreConfig.from_secrets(_secrets())
 
 
 @st.cache_resource(show_spinner=False)
-def _open_store(config: tuple[str, ...]) -> GraphStore:
-    from graph import open_store
-    settings = store_settings()
-    if settings.backend == "neo4j" and settings.neo4j:
-        return open_store("neo4j", **settings.neo4j)
-    return open_store(settings.backend)
+def _open_store(key: tuple[str, ...]) -> GraphStore:
+    return store_config().open()
 
 
 def get_store() -> GraphStore | None:
@@ -112,7 +58,7 @@ def get_store() -> GraphStore | None:
 
     Failures are not cached, so the app recovers on the next rerun once Neo4j is back."""
     try:
-        store = _open_store(_config_key())
+        store = _open_store(store_config().key())
     except KGError as err:
         st.session_state["_store_error"] = str(err)
         return None
@@ -129,7 +75,7 @@ def store_error() -> str | None:
 
 def store_key(store: GraphStore) -> str:
     """Cache key of a store: backend and address (plus the config it was opened with)."""
-    return "|".join((store.backend, *_config_key()))
+    return "|".join((store.backend, *store_config().key()))
 
 
 def require_store() -> GraphStore:

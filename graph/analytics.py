@@ -1,215 +1,134 @@
-"""Backend-independent analytics, computed with networkx on a projection of the store.
-
-Every function takes a `Subgraph` (usually `store.subgraph()`), so both backends give the same
-numbers: co-responsibility, responsibility load by agency and by province, degree and PageRank
-rankings, comparison of two documents, a document's responsibility matrix, and stats.
+"""Backend-independent analytics: the aggregations of the store contract over compact role facts
+(the embedded store computes them here; the Neo4j store runs the same in Cypher, and the contract suite
+checks that both agree), province attribution over `Hierarchy`, and document-scoped tables (a
+document's responsibility matrix, the comparison of two documents) over a small `Subgraph`.
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import combinations
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, NamedTuple, Sequence
 
-import networkx as nx
-
-from graph.model import ACTOR_LABELS, MEASURE_LABELS, ROLE_LABELS_ZH, ROLE_TYPES, section_key
+from graph.model import ROLE_LABELS_ZH, ROLE_TYPES, section_key
 from graph.records import doc_stem
-from graph.store import NodeView, Stats, Subgraph, stats_from_counts
+from graph.store import ActorLoad, AreaLoad, Hierarchy, NodeView, Pair, Subgraph
 
 
-def to_networkx(sub: Subgraph) -> nx.MultiDiGraph:
-    """The subgraph as a MultiDiGraph: node attrs label/name/**properties, edge key = type,
-    edge attrs type/evidence/**properties."""
-    g = nx.MultiDiGraph()
-    for n in sub.nodes:
-        g.add_node(n.id, **{**n.properties, "label": n.label, "name": n.name})
-    for e in sub.edges:
-        g.add_edge(e.source, e.target, key=e.type, **{**e.properties, "type": e.type, "evidence": e.evidence})
-    return g
+class RoleFact(NamedTuple):
+    """One role relation from an actor to a measure (Clause, Task), with what filters need."""
+    actor_id: str
+    actor: str
+    actor_label: str
+    role: str
+    measure_id: str
+    docs: frozenset[str]         # documents of its evidence (stems)
+    areas: tuple[str, ...]       # the measure's policy areas
 
 
-def graph_stats(sub: Subgraph) -> Stats:
-    """Counts by label and type; each entity node counted once."""
-    return stats_from_counts(Counter(n.label for n in sub.nodes), Counter(e.type for e in sub.edges))
-
-
-def _role_edges(sub: Subgraph, documents: Sequence[str] | None = None,
-                roles: Sequence[str] = ROLE_TYPES) -> list[tuple[str, str, str]]:
-    """(actor id, role, measure id) for role edges, restricted to evidence from `documents`."""
+def select(facts: Iterable[RoleFact], documents: Sequence[str] | None = None,
+           areas: Sequence[str] | None = None) -> list[RoleFact]:
+    """The facts with evidence from one of `documents` whose measure carries one of `areas`."""
     docs = {doc_stem(d) for d in documents} if documents else None
-    labels = {n.id: n.label for n in sub.nodes}
-    out = []
-    for e in sub.edges:
-        if e.type not in roles or labels.get(e.target) not in MEASURE_LABELS:
-            continue
-        if docs is not None and not docs.intersection(ev.get("doc_id") for ev in e.evidence):
-            continue
-        out.append((e.source, e.type, e.target))
-    return out
+    wanted = set(areas) if areas else None
+    return [f for f in facts if (docs is None or not docs.isdisjoint(f.docs))
+            and (wanted is None or not wanted.isdisjoint(f.areas))]
 
 
-@dataclass
-class Pair:
-    a: str
-    a_name: str
-    b: str
-    b_name: str
-    weight: int
-    measures: list[str] = field(default_factory=list)
+def _by_role(counter: Counter) -> dict[str, int]:
+    return {r: counter[r] for r in ROLE_TYPES if counter[r]}
 
 
-def co_responsibility(sub: Subgraph, documents: Sequence[str] | None = None,
-                      roles: Sequence[str] = ROLE_TYPES, min_weight: int = 1) -> list[Pair]:
-    """Agency pairs weighted by the number of measures both carry (any role), heaviest first."""
-    names = {n.id: n.name for n in sub.nodes}
-    by_measure: dict[str, set[str]] = defaultdict(set)
-    for actor, _role, measure in _role_edges(sub, documents, roles):
-        by_measure[measure].add(actor)
-    shared: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for measure, actors in by_measure.items():
-        for a, b in combinations(sorted(actors), 2):
-            shared[(a, b)].append(measure)
-    pairs = [Pair(a, names.get(a, a), b, names.get(b, b), len(ms), sorted(ms))
-             for (a, b), ms in shared.items() if len(ms) >= min_weight]
-    return sorted(pairs, key=lambda p: (-p.weight, p.a, p.b))
-
-
-def co_responsibility_graph(sub: Subgraph, **kw: Any) -> nx.Graph:
-    """The co-responsibility network as a weighted nx.Graph (for drawing or further analysis)."""
-    g = nx.Graph()
-    for p in co_responsibility(sub, **kw):
-        g.add_edge(p.a, p.b, weight=p.weight)
-    return g
-
-
-@dataclass
-class Load:
-    id: str
-    name: str
-    label: str
-    total: int
-    by_role: dict[str, int]
-
-
-def responsibility_load(sub: Subgraph, documents: Sequence[str] | None = None,
-                        areas: Sequence[str] | None = None) -> list[Load]:
-    """Per actor: number of measures by role (LEADS, CO_LEADS, RESPONSIBLE_FOR, SUPPORTS)."""
-    nodes = {n.id: n for n in sub.nodes}
-    area_set = set(areas or [])
+def role_load(facts: Iterable[RoleFact]) -> list[ActorLoad]:
+    """Per actor: role relations by role; heaviest first, then name, id."""
     counts: dict[str, Counter] = defaultdict(Counter)
-    for actor, role, measure in _role_edges(sub, documents):
-        m = nodes.get(measure)
-        if area_set and (m is None or not area_set.intersection(map(str, m.properties.get("areas") or []))):
-            continue
-        counts[actor][role] += 1
-    out = [Load(a, nodes[a].name if a in nodes else a, nodes[a].label if a in nodes else "",
-                sum(c.values()), {r: c[r] for r in ROLE_TYPES if c[r]}) for a, c in counts.items()]
+    who: dict[str, tuple[str, str]] = {}
+    for f in facts:
+        counts[f.actor_id][f.role] += 1
+        who[f.actor_id] = (f.actor, f.actor_label)
+    out = [ActorLoad(a, who[a][0], who[a][1], _by_role(c)) for a, c in counts.items()]
     return sorted(out, key=lambda x: (-x.total, x.name, x.id))
 
 
-def province_of(sub: Subgraph) -> dict[str, str]:
-    """Actor id → province id: a Province is its own; else follow LOCATED_IN (and SUBORDINATE_TO /
-    PART_OF) upwards; else the longest province name or alias that starts the actor's name."""
-    nodes = {n.id: n for n in sub.nodes}
-    provinces = [n for n in sub.nodes if n.label == "Province"]
+def co_responsible(facts: Iterable[RoleFact], limit: int = 15) -> list[Pair]:
+    """Actor pairs weighted by the number of measures both carry (any role), heaviest first."""
+    by_measure: dict[str, set[str]] = defaultdict(set)
+    names: dict[str, str] = {}
+    for f in facts:
+        by_measure[f.measure_id].add(f.actor_id)
+        names[f.actor_id] = f.actor
+    weight: Counter = Counter()
+    for actors in by_measure.values():
+        weight.update(combinations(sorted(actors), 2))
+    pairs = sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:max(limit, 0)]
+    return [Pair(a, names[a], b, names[b], w) for (a, b), w in pairs]
+
+
+def area_load(facts: Iterable[RoleFact], top: int = 15) -> list[AreaLoad]:
+    """Measures per (actor, area) for the `top` actors by measures that carry an area."""
+    measures: dict[str, set[str]] = defaultdict(set)
+    per_area: dict[tuple[str, str], set[str]] = defaultdict(set)
+    names: dict[str, str] = {}
+    for f in facts:
+        if not f.areas:
+            continue
+        measures[f.actor_id].add(f.measure_id)
+        names[f.actor_id] = f.actor
+        for a in f.areas:
+            per_area[(f.actor_id, a)].add(f.measure_id)
+    chosen = set(sorted(measures, key=lambda a: (-len(measures[a]), names[a], a))[:max(top, 0)])
+    rows = [AreaLoad(a, names[a], area, len(ms)) for (a, area), ms in per_area.items() if a in chosen]
+    return sorted(rows, key=lambda r: (-r.measures, r.actor, r.area))
+
+
+def province_of(hierarchy: Hierarchy, actors: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Actor id → province id for (id, name) pairs: a Province is its own; else the nearest Province
+    up LOCATED_IN / SUBORDINATE_TO / PART_OF; else the longest province name or alias that starts
+    the actor's name (上海海关 → 上海市)."""
+    provinces = {p.id: p for p in hierarchy.places if p.label == "Province"}
     up: dict[str, list[str]] = defaultdict(list)
-    for e in sub.edges:
-        if e.type in ("LOCATED_IN", "SUBORDINATE_TO", "PART_OF"):
-            up[e.source].append(e.target)
-    prefixes = sorted(((k, p.id) for p in provinces for k in [p.name, *p.aliases] if len(k) >= 2),
+    for source, _type, target in hierarchy.links:
+        up[source].append(target)
+    prefixes = sorted(((k, p.id) for p in provinces.values() for k in [p.name, *p.aliases] if len(k) >= 2),
                       key=lambda kp: -len(kp[0]))
 
-    def find(node_id: str) -> str | None:
-        seen, stack = set(), [node_id]
-        while stack:
-            cur = stack.pop(0)
+    def find(node_id: str, name: str) -> str | None:
+        seen, queue = set(), [node_id]
+        while queue:
+            cur = queue.pop(0)
             if cur in seen:
                 continue
             seen.add(cur)
-            if nodes.get(cur) is not None and nodes[cur].label == "Province":
+            if cur in provinces:
                 return cur
-            stack.extend(sorted(up.get(cur, [])))
-        name = nodes[node_id].name if node_id in nodes else ""
-        for prefix, pid in prefixes:
-            if name.startswith(prefix):
-                return pid
-        return None
-    return {n.id: p for n in sub.nodes if n.label in ACTOR_LABELS and (p := find(n.id))}
+            queue.extend(sorted(up.get(cur, [])))
+        return next((pid for prefix, pid in prefixes if name.startswith(prefix)), None)
+
+    return {a: p for a, name in actors if (p := find(a, name))}
 
 
-def load_by_province(sub: Subgraph, documents: Sequence[str] | None = None,
-                     areas: Sequence[str] | None = None) -> list[Load]:
+def load_by_province(loads: Sequence[ActorLoad], hierarchy: Hierarchy) -> list[ActorLoad]:
     """Responsibility load summed over each province's actors."""
-    prov = province_of(sub)
-    nodes = {n.id: n for n in sub.nodes}
+    prov = province_of(hierarchy, ((ld.id, ld.name) for ld in loads))
+    names = {p.id: p.name for p in hierarchy.places}
     acc: dict[str, Counter] = defaultdict(Counter)
-    for load in responsibility_load(sub, documents, areas):
-        p = prov.get(load.id)
-        if p:
-            acc[p].update(load.by_role)
-    out = [Load(p, nodes[p].name, "Province", sum(c.values()), {r: c[r] for r in ROLE_TYPES if c[r]})
-           for p, c in acc.items()]
+    for ld in loads:
+        if ld.id in prov:
+            acc[prov[ld.id]].update(ld.by_role)
+    out = [ActorLoad(p, names.get(p, p), "Province", _by_role(c)) for p, c in acc.items()]
     return sorted(out, key=lambda x: (-x.total, x.name))
 
 
-@dataclass
-class Ranked:
-    id: str
-    name: str
-    label: str
-    value: float
-
-
-def degree_ranking(sub: Subgraph, labels: Sequence[str] | None = None, limit: int = 20,
-                   exclude_types: Sequence[str] = ("MENTIONS",)) -> list[Ranked]:
-    """Nodes by number of relationships (MENTIONS left out by default: it is the weakest link)."""
-    deg: Counter = Counter()
+def facts_of(sub: Subgraph) -> list[RoleFact]:
+    """The role facts of a (small, document-scoped) subgraph."""
+    nodes = {n.id: n for n in sub.nodes}
+    out = []
     for e in sub.edges:
-        if e.type in exclude_types:
-            continue
-        deg[e.source] += 1
-        deg[e.target] += 1
-    out = [Ranked(n.id, n.name, n.label, float(deg[n.id])) for n in sub.nodes
-           if not labels or n.label in labels]
-    return sorted(out, key=lambda r: (-r.value, r.name, r.id))[:limit]
-
-
-def pagerank_ranking(sub: Subgraph, labels: Sequence[str] | None = None, limit: int = 20,
-                     exclude_types: Sequence[str] = ("MENTIONS",)) -> list[Ranked]:
-    """PageRank on the undirected simple projection (so agencies and measures both score)."""
-    g = nx.Graph()
-    g.add_nodes_from(n.id for n in sub.nodes)
-    for e in sub.edges:
-        if e.type not in exclude_types and e.source != e.target:
-            w = g.get_edge_data(e.source, e.target, {}).get("weight", 0)
-            g.add_edge(e.source, e.target, weight=w + 1)
-    pr = _pagerank(g) if g.number_of_nodes() else {}
-    out = [Ranked(n.id, n.name, n.label, round(pr.get(n.id, 0.0), 10)) for n in sub.nodes
-           if not labels or n.label in labels]
-    return sorted(out, key=lambda r: (-r.value, r.name, r.id))[:limit]
-
-
-def _pagerank(g: nx.Graph, alpha: float = 0.85, tol: float = 1.0e-10, max_iter: int = 200) -> dict[str, float]:
-    """Weighted PageRank by power iteration (pure Python: scipy, which nx.pagerank needs, is not a
-    dependency). Dangling nodes spread their rank uniformly, as in networkx."""
-    nodes = sorted(g.nodes)
-    n = len(nodes)
-    strength = {u: sum(d.get("weight", 1) for _v, d in g[u].items()) for u in nodes}
-    rank = dict.fromkeys(nodes, 1.0 / n)
-    for _ in range(max_iter):
-        dangling = alpha * sum(rank[u] for u in nodes if not strength[u]) / n
-        new = dict.fromkeys(nodes, (1.0 - alpha) / n + dangling)
-        for u in nodes:
-            if strength[u]:
-                share = alpha * rank[u] / strength[u]
-                for v, d in g[u].items():
-                    new[v] += share * d.get("weight", 1)
-        err = sum(abs(new[u] - rank[u]) for u in nodes)
-        rank = new
-        if err < n * tol:
-            break
-    return rank
+        a, m = nodes.get(e.source), nodes.get(e.target)
+        if e.type in ROLE_TYPES and a is not None and m is not None and m.label in ("Clause", "Task"):
+            out.append(RoleFact(a.id, a.name, a.label, e.type, m.id, frozenset(map(str, e.documents)),
+                                tuple(map(str, m.properties.get("areas") or ()))))
+    return out
 
 
 @dataclass
@@ -225,18 +144,13 @@ class Comparison:
 
 
 def _measures_of(sub: Subgraph, doc: str) -> tuple[set[str], set[str]]:
-    nodes = {n.id: n for n in sub.nodes}
-    actors, areas = set(), set()
-    for actor, _role, measure in _role_edges(sub, [doc]):
-        actors.add(nodes[actor].name if actor in nodes else actor)
-        m = nodes.get(measure)
-        if m is not None:
-            areas.update(map(str, m.properties.get("areas") or []))
-    return actors, areas
+    facts = select(facts_of(sub), [doc])
+    return {f.actor for f in facts}, {a for f in facts for a in f.areas}
 
 
 def compare_documents(sub: Subgraph, doc_a: str, doc_b: str) -> Comparison:
-    """Agencies and policy areas gained or lost from document a to document b."""
+    """Agencies and policy areas gained or lost from document a to document b (`sub`: at least the
+    role relations of both documents, e.g. `store.subgraph(rel_types=ROLE_TYPES, documents=[a, b])`)."""
     a_act, a_area = _measures_of(sub, doc_a)
     b_act, b_area = _measures_of(sub, doc_b)
     return Comparison(doc_stem(doc_a), doc_stem(doc_b), sorted(b_act - a_act), sorted(a_act - b_act),
@@ -288,14 +202,15 @@ def measure_number(node: NodeView) -> Any:
 
 
 def responsibility_matrix(sub: Subgraph, document: str) -> Matrix:
-    """The task-division table (任务分工表) of one document."""
+    """The task-division table (任务分工表) of one document (`sub`: at least the document's role and
+    HAS_CLAUSE relations, e.g. `store.subgraph(rel_types=[*ROLE_TYPES, "HAS_CLAUSE"], documents=[doc])`)."""
     doc = doc_stem(document)
     nodes = {n.id: n for n in sub.nodes}
     cells: dict[tuple[str, str], str] = {}
-    for actor, role, measure in _role_edges(sub, [doc]):
-        cur = cells.get((measure, actor))
-        if cur is None or ROLE_TYPES.index(role) < ROLE_TYPES.index(cur):
-            cells[(measure, actor)] = role
+    for f in select(facts_of(sub), [doc]):
+        cur = cells.get((f.measure_id, f.actor_id))
+        if cur is None or ROLE_TYPES.index(f.role) < ROLE_TYPES.index(cur):
+            cells[(f.measure_id, f.actor_id)] = f.role
     clauses = {e.target for e in sub.edges if e.type == "HAS_CLAUSE" and e.source == f"document:{doc}"}
     measure_ids = {m for m, _a in cells} | clauses
     rows = sorted((nodes[m] for m in measure_ids if m in nodes),
@@ -303,13 +218,3 @@ def responsibility_matrix(sub: Subgraph, document: str) -> Matrix:
     load = Counter(a for _m, a in cells)
     cols = sorted((nodes[a] for a in load if a in nodes), key=lambda n: (-load[n.id], n.name, n.id))
     return Matrix(rows=rows, columns=cols, cells=cells)
-
-
-def iter_role_rows(sub: Subgraph, documents: Iterable[str] | None = None) -> Iterable[dict[str, Any]]:
-    """Flat (agency, role, measure) rows for tables and charts."""
-    nodes = {n.id: n for n in sub.nodes}
-    for actor, role, measure in _role_edges(sub, list(documents) if documents else None):
-        a, m = nodes.get(actor), nodes.get(measure)
-        yield {"agency_id": actor, "agency": a.name if a else actor, "role": role, "measure_id": measure,
-               "measure": (m.properties.get("title") or m.name) if m else measure,
-               "areas": list(m.properties.get("areas") or []) if m else []}

@@ -90,7 +90,6 @@ def merge_relationships(rel_type: str) -> str:
 
 EXISTING_IDS = f"UNWIND $ids AS id MATCH (n:{ENTITY_LABEL} {{id: id}}) RETURN n.id AS id"
 
-DELETE_BATCH = f"MATCH (n:{ENTITY_LABEL}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"
 DELETE_ALL_BATCH = "MATCH (n) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"
 
 # -- reads ----------------------------------------------------------------------------------------
@@ -186,4 +185,45 @@ SUBGRAPH_EDGES = (f"MATCH (a:{ENTITY_LABEL})-[r]->(b:{ENTITY_LABEL})\n"
                   "  AND " + _NODE_OK.format(v="a") + "\n  AND " + _NODE_OK.format(v="b") +
                   f"\nRETURN {_EDGE} AS edge")
 
-PING = "RETURN 1 AS ok"
+# -- aggregations (the store contract's; graph.analytics computes the same for the embedded store) --
+# A role relation to a measure, with the documents filter on its evidence and the areas filter on
+# the measure: the one pattern of every aggregation below.
+_ROLE_MATCH = (f"MATCH (a:{ENTITY_LABEL})-[r:LEADS|CO_LEADS|RESPONSIBLE_FOR|SUPPORTS]->(m:{ENTITY_LABEL})\n"
+               "WHERE (m:Clause OR m:Task)\n"
+               "  AND ($docs IS NULL OR any(d IN r.ev_docs WHERE d IN $docs))\n"
+               "  AND ($areas IS NULL OR any(x IN coalesce(m.areas, []) WHERE toString(x) IN $areas))\n")
+
+ROLE_LOAD = (_ROLE_MATCH +
+             "WITH a, type(r) AS role, count(*) AS n\n"
+             "RETURN a.id AS id, a.name AS name, labels(a) AS labels, collect([role, n]) AS by_role")
+
+CO_RESPONSIBLE = (_ROLE_MATCH +
+                  "WITH DISTINCT a, m\n"
+                  "WITH m, collect(a) AS actors WHERE size(actors) > 1\n"
+                  "UNWIND actors AS a UNWIND actors AS b\n"
+                  "WITH a, b, m WHERE a.id < b.id\n"
+                  "WITH a, b, count(m) AS weight\n"
+                  "ORDER BY weight DESC, a.id, b.id LIMIT $limit\n"
+                  "RETURN a.id AS a, a.name AS a_name, b.id AS b, b.name AS b_name, weight")
+
+AREA_LOAD = (_ROLE_MATCH +
+             "  AND size(coalesce(m.areas, [])) > 0\n"
+             "WITH DISTINCT a, m\n"
+             "WITH a, collect(m) AS ms\n"
+             "ORDER BY size(ms) DESC, a.name, a.id LIMIT $top\n"
+             "UNWIND ms AS m UNWIND m.areas AS area\n"
+             "RETURN a.id AS actor_id, a.name AS actor, toString(area) AS area, count(DISTINCT m) AS measures")
+
+PLACES = (f"MATCH (n:{ENTITY_LABEL}) WHERE n:Province OR n:City OR n:County OR n:Zone\n"
+          f"RETURN {_NODE} AS node")
+PLACE_LINKS = (f"MATCH (a:{ENTITY_LABEL})-[r:LOCATED_IN|SUBORDINATE_TO|PART_OF]->(b:{ENTITY_LABEL})\n"
+               "RETURN a.id AS source, type(r) AS type, b.id AS target")
+AREAS = (f"MATCH (m:{ENTITY_LABEL}) WHERE m:Clause OR m:Task\n"
+         "UNWIND coalesce(m.areas, []) AS x RETURN DISTINCT toString(x) AS area ORDER BY area")
+
+COUNT_SUBGRAPH_NODES = f"MATCH (n:{ENTITY_LABEL}) WHERE " + _NODE_OK.format(v="n") + "\nRETURN count(n) AS n"
+COUNT_SUBGRAPH_EDGES = (f"MATCH (a:{ENTITY_LABEL})-[r]->(b:{ENTITY_LABEL})\n"
+                        "WHERE ($types IS NULL OR type(r) IN $types)"
+                        " AND ($docs IS NULL OR any(d IN r.ev_docs WHERE d IN $docs))\n"
+                        "  AND " + _NODE_OK.format(v="a") + "\n  AND " + _NODE_OK.format(v="b") +
+                        "\nRETURN count(r) AS n")

@@ -13,8 +13,9 @@ import json
 import os
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import networkx as nx
 
@@ -25,10 +26,29 @@ from graph.records import evidence_key
 from graph.search_rank import search_keys, search_text
 from graph.store import EdgeView, NodeView, Subgraph
 
-FORMATS = ("graphml", "json", "csv", "cypher", "xlsx")
-SUFFIX = {"graphml": ".graphml", "json": ".json", "csv": ".zip", "cypher": ".cypher", "xlsx": ".xlsx"}
-MIME = {"graphml": "application/graphml+xml", "json": "application/json", "csv": "application/zip",
-        "cypher": "text/plain", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One export format: its name (`kg export --format`), label (the app's button), file suffix, MIME
+    type and writer (`to_bytes`); `write` writes files itself (csv: a folder of two files), else the
+    bytes go to the named file."""
+    name: str
+    label: str
+    suffix: str
+    mime: str
+    to_bytes: Callable[[Subgraph], bytes]
+    write: Callable[[Subgraph, Path], list[Path]] | None = None
+
+
+# The one registry, filled below (graph formats) and by ui.exporting (the pictures: svg, png).
+FORMATS: dict[str, ExportFormat] = {}
+
+
+def register_format(fmt: ExportFormat) -> ExportFormat:
+    FORMATS[fmt.name] = fmt
+    return fmt
+
 ARRAY_DELIMITER = ";"
 EXCEL_CELL_MAX = 32767
 # Characters XML 1.0 cannot hold (GraphML and xlsx are XML).
@@ -51,6 +71,7 @@ def safe_join(folder: str | os.PathLike[str], filename: str) -> Path:
 
 
 def check_format(fmt: str) -> str:
+    """The format's registered name; ConfigError naming the choices if there is none."""
     f = (fmt or "").strip().lower()
     if f not in FORMATS:
         raise ConfigError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
@@ -357,43 +378,60 @@ def write_xlsx(sub: Subgraph, path: str | os.PathLike[str] | io.BytesIO,
     return path
 
 
-# -- one entry point ----------------------------------------------------------------------------
+# -- the graph formats and one entry point ---------------------------------------------------------
+
+def graphml_bytes(sub: Subgraph) -> bytes:
+    buf = io.BytesIO()
+    nx.write_graphml(to_networkx(sub, flatten=True), buf, encoding="utf-8", named_key_ids=True)
+    return buf.getvalue()
+
+
+def node_link_bytes(sub: Subgraph) -> bytes:
+    return json.dumps(node_link_data(sub), ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def csv_zip_bytes(sub: Subgraph) -> bytes:
+    """nodes.csv and relationships.csv (neo4j-admin import headers) in one zip."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for fname, rows in zip(("nodes.csv", "relationships.csv"), csv_tables(sub)):
+            s = io.StringIO()
+            csv.writer(s).writerows(rows)
+            zf.writestr(fname, s.getvalue().encode("utf-8"))
+    return buf.getvalue()
+
+
+def xlsx_bytes(sub: Subgraph) -> bytes:
+    buf = io.BytesIO()
+    write_xlsx(sub, buf)
+    return buf.getvalue()
+
+
+register_format(ExportFormat("graphml", "GraphML (Gephi, yEd)", ".graphml", "application/graphml+xml",
+                             graphml_bytes))
+register_format(ExportFormat("json", "node-link JSON", ".json", "application/json", node_link_bytes))
+register_format(ExportFormat("csv", "CSV (zip: nodes.csv, relationships.csv)", ".zip", "application/zip",
+                             csv_zip_bytes, write=lambda sub, out: write_csv(sub, out)))
+register_format(ExportFormat("cypher", "Cypher script", ".cypher", "text/plain",
+                             lambda sub: cypher_script(sub).encode("utf-8")))
+register_format(ExportFormat("xlsx", "Excel xlsx", ".xlsx",
+                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xlsx_bytes))
+
 
 def export(sub: Subgraph, fmt: str, out: str | os.PathLike[str]) -> list[Path]:
     """Write `sub` as `fmt` to `out` (a file; a folder for csv). Returns the files written."""
-    fmt = check_format(fmt)
+    spec = FORMATS[check_format(fmt)]
     out = Path(out)
-    if fmt == "csv":
-        return write_csv(sub, out)
+    if spec.write is not None:
+        return spec.write(sub, out)
     if out.is_dir():
-        raise ConfigError(f"--out {out} is a folder: give a file name for {fmt}")
+        raise ConfigError(f"--out {out} is a folder: give a file name for {spec.name}")
     out.parent.mkdir(parents=True, exist_ok=True)
-    writer = {"graphml": write_graphml, "json": write_node_link, "cypher": write_cypher,
-              "xlsx": write_xlsx}[fmt]
-    writer(sub, out)
+    out.write_bytes(spec.to_bytes(sub))
     return [out]
 
 
 def to_bytes(sub: Subgraph, fmt: str, stem: str = "graph") -> tuple[bytes, str, str]:
     """(content, MIME type, file name) for a download button; csv comes as a zip of both files."""
-    fmt = check_format(fmt)
-    name = f"{stem}{SUFFIX[fmt]}"
-    if fmt == "csv":
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-            for fname, rows in zip(("nodes.csv", "relationships.csv"), csv_tables(sub)):
-                s = io.StringIO()
-                csv.writer(s).writerows(rows)
-                zf.writestr(fname, s.getvalue().encode("utf-8"))
-        return buf.getvalue(), MIME[fmt], name
-    if fmt == "xlsx":
-        buf = io.BytesIO()
-        write_xlsx(sub, buf)
-        return buf.getvalue(), MIME[fmt], name
-    if fmt == "graphml":
-        buf = io.BytesIO()
-        nx.write_graphml(to_networkx(sub, flatten=True), buf, encoding="utf-8", named_key_ids=True)
-        return buf.getvalue(), MIME[fmt], name
-    if fmt == "json":
-        return json.dumps(node_link_data(sub), ensure_ascii=False, indent=1).encode("utf-8"), MIME[fmt], name
-    return cypher_script(sub).encode("utf-8"), MIME[fmt], name
+    spec = FORMATS[check_format(fmt)]
+    return spec.to_bytes(sub), spec.mime, f"{stem}{spec.suffix}"

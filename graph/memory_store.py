@@ -25,10 +25,16 @@ from graph.errors import ConfigError, StoreUnavailable
 from graph.model import MEASURE_LABELS, DocumentGraph
 from graph.records import doc_filter, evidence_key, prepare, sort_evidence
 from graph.search_rank import FUZZY_MIN, norm, search_keys, tokens
+from graph import analytics
+from graph.model import ROLE_TYPES
+from graph.store import (ActorLoad, AreaLoad, Hierarchy, Pair)
 from graph.store import (EdgeView, GraphStore, MergeReport, NodeView, Progress, Stats, Subgraph,
                          check_labels, check_types, sort_edges, sort_nodes, stats_from_counts, _named)
 
 FORMAT = "yrd-policy-graph/1"
+_ROLES = frozenset(ROLE_TYPES)
+_PLACES = frozenset({"Province", "City", "County", "Zone"})
+_LINKS = frozenset({"LOCATED_IN", "SUBORDINATE_TO", "PART_OF"})
 _TMP_SUFFIX = ".tmp"
 
 
@@ -40,6 +46,7 @@ class MemoryStore(GraphStore):
         self._g: nx.MultiDiGraph | None = None
         self._stamp: tuple[int, int, int] | None = None
         self._index: _SearchIndex | None = None
+        self._facts: tuple[nx.MultiDiGraph, list[analytics.RoleFact]] | None = None
         self._mutex = threading.RLock()
 
     # -- persistence -------------------------------------------------------------------------
@@ -246,6 +253,55 @@ class MemoryStore(GraphStore):
         edges = [self._edge(g, s, t, k, a) for s, t, k, a in g.edges(keys=True, data=True)
                  if s in keep and t in keep and self._edge_ok(k, a, types, docs)]
         return Subgraph(nodes=sort_nodes(nodes.values()), edges=_named(sort_edges(edges), nodes))
+
+    # -- aggregations: over role facts computed once per loaded graph ----------------------------
+    def _role_facts(self) -> list[analytics.RoleFact]:
+        """Every role relation to a measure, cached for the graph object in memory (a merge, reset
+        or reload makes a new graph object, so the cache can never be stale)."""
+        g = self.graph
+        with self._mutex:
+            if self._facts is None or self._facts[0] is not g:
+                nodes = g.nodes
+                facts = [analytics.RoleFact(s, nodes[s]["name"], nodes[s]["label"], k, t,
+                                            frozenset(e["doc_id"] for e in a["evidence"]),
+                                            tuple(str(x) for x in nodes[t]["props"].get("areas") or ()))
+                         for s, t, k, a in g.edges(keys=True, data=True)
+                         if k in _ROLES and nodes[t]["label"] in MEASURE_LABELS]
+                self._facts = (g, facts)
+            return self._facts[1]
+
+    def role_load(self, documents: Sequence[str] | None = None,
+                  areas: Sequence[str] | None = None) -> list[ActorLoad]:
+        return analytics.role_load(analytics.select(self._role_facts(), documents, areas))
+
+    def co_responsible(self, documents: Sequence[str] | None = None, areas: Sequence[str] | None = None,
+                       limit: int = 15) -> list[Pair]:
+        return analytics.co_responsible(analytics.select(self._role_facts(), documents, areas), limit)
+
+    def area_load(self, documents: Sequence[str] | None = None, areas: Sequence[str] | None = None,
+                  top: int = 15) -> list[AreaLoad]:
+        return analytics.area_load(analytics.select(self._role_facts(), documents, areas), top)
+
+    def hierarchy(self) -> Hierarchy:
+        g = self.graph
+        places = [self._view(g, n) for n, lab in g.nodes(data="label") if lab in _PLACES]
+        links = [(s, k, t) for s, t, k in g.edges(keys=True) if k in _LINKS]
+        return Hierarchy(places=sort_nodes(places), links=sorted(links))
+
+    def areas(self) -> list[str]:
+        g = self.graph
+        return sorted({str(x) for _n, a in g.nodes(data=True) if a["label"] in MEASURE_LABELS
+                       for x in a["props"].get("areas") or ()})
+
+    def count(self, labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None,
+              documents: Sequence[str] | None = None, areas: Sequence[str] | None = None) -> tuple[int, int]:
+        g = self.graph
+        labs, types, docs = check_labels(labels), check_types(rel_types), doc_filter(documents)
+        area_set = set(areas) if areas else None
+        keep = {n for n, a in g.nodes(data=True) if self._node_ok(a, labs, docs, area_set)}
+        edges = sum(1 for s, t, k, a in g.edges(keys=True, data=True)
+                    if s in keep and t in keep and self._edge_ok(k, a, types, docs))
+        return len(keep), edges
 
     # -- primitives ------------------------------------------------------------------------------
     def _node_views(self, ids: Iterable[str]) -> dict[str, NodeView]:

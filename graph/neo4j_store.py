@@ -26,6 +26,8 @@ from graph.errors import ConfigError, QueryRefused, StoreUnavailable
 from graph.model import ENTITY_LABEL, LABELS, DocumentGraph
 from graph.records import Batch, doc_filter, evidence_from_lists, prepare, sort_evidence
 from graph.search_rank import lucene_query, norm
+from graph.model import ROLE_TYPES
+from graph.store import ActorLoad, AreaLoad, Hierarchy, Pair
 from graph.store import (EdgeView, GraphStore, MergeReport, NodeView, Progress, Responsibility,
                          SearchHit, Stats, Subgraph,
                          check_labels, check_types, sort_edges, sort_nodes, stats_from_counts, _named)
@@ -336,6 +338,49 @@ class Neo4jStore(GraphStore):
             v.properties["clauses"] = r["clauses"]
             out.append(v)
         return sorted(out, key=lambda v: (str(v.properties.get("date") or ""), v.id))
+
+    # -- aggregations: Cypher aggregations, only their results travel -------------------------
+    @staticmethod
+    def _filters(documents: Sequence[str] | None, areas: Sequence[str] | None) -> dict[str, Any]:
+        return {"docs": doc_filter(documents), "areas": sorted(set(areas)) if areas else None}
+
+    def role_load(self, documents: Sequence[str] | None = None,
+                  areas: Sequence[str] | None = None) -> list[ActorLoad]:
+        out = [ActorLoad(r["id"], r["name"] or "", _label_of(r["labels"] or []),
+                         {role: n for role in ROLE_TYPES for rl, n in r["by_role"] if rl == role})
+               for r in self._read(cypher.ROLE_LOAD, **self._filters(documents, areas))]
+        return sorted(out, key=lambda x: (-x.total, x.name, x.id))
+
+    def co_responsible(self, documents: Sequence[str] | None = None, areas: Sequence[str] | None = None,
+                       limit: int = 15) -> list[Pair]:
+        rows = self._read(cypher.CO_RESPONSIBLE, limit=max(int(limit), 0), **self._filters(documents, areas))
+        return [Pair(r["a"], r["a_name"] or "", r["b"], r["b_name"] or "", r["weight"]) for r in rows]
+
+    def area_load(self, documents: Sequence[str] | None = None, areas: Sequence[str] | None = None,
+                  top: int = 15) -> list[AreaLoad]:
+        rows = self._read(cypher.AREA_LOAD, top=max(int(top), 0), **self._filters(documents, areas))
+        out = [AreaLoad(r["actor_id"], r["actor"] or "", r["area"], r["measures"]) for r in rows]
+        return sorted(out, key=lambda x: (-x.measures, x.actor, x.area))
+
+    def hierarchy(self) -> Hierarchy:
+        def work(tx: neo4j.ManagedTransaction) -> Hierarchy:
+            places = [self._node(r["node"]) for r in tx.run(cypher.PLACES)]
+            links = [(r["source"], r["type"], r["target"]) for r in tx.run(cypher.PLACE_LINKS)]
+            return Hierarchy(places=sort_nodes(places), links=sorted(links))
+        return self._run(False, work)
+
+    def areas(self) -> list[str]:
+        return [r["area"] for r in self._read(cypher.AREAS)]
+
+    def count(self, labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None,
+              documents: Sequence[str] | None = None, areas: Sequence[str] | None = None) -> tuple[int, int]:
+        params = {"labels": check_labels(labels), "types": check_types(rel_types), **self._filters(documents, areas)}
+
+        def work(tx: neo4j.ManagedTransaction) -> tuple[int, int]:
+            nodes = tx.run(cypher.COUNT_SUBGRAPH_NODES, params).single()["n"]
+            edges = tx.run(cypher.COUNT_SUBGRAPH_EDGES, params).single()["n"]
+            return nodes, edges
+        return self._run(False, work)
 
     def subgraph(self, labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None,
                  documents: Sequence[str] | None = None, areas: Sequence[str] | None = None) -> Subgraph:

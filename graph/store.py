@@ -120,6 +120,46 @@ class Responsibility:
 
 
 @dataclass
+class ActorLoad:
+    """One actor's responsibility load: role relations to measures (Clause, Task), by role."""
+    id: str
+    name: str
+    label: str
+    by_role: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_role.values())
+
+
+@dataclass
+class Pair:
+    """Two actors (a.id < b.id) and the number of measures both carry, any role."""
+    a: str
+    a_name: str
+    b: str
+    b_name: str
+    weight: int
+
+
+@dataclass
+class AreaLoad:
+    """Measures of one policy area an actor carries (any role)."""
+    actor_id: str
+    actor: str
+    area: str
+    measures: int
+
+
+@dataclass
+class Hierarchy:
+    """The places of the graph (Province, City, County, Zone nodes) and every LOCATED_IN /
+    SUBORDINATE_TO / PART_OF link (source, type, target): what province and map attribution need."""
+    places: list[NodeView]
+    links: list[tuple[str, str, str]]
+
+
+@dataclass
 class MergeReport:
     documents: int = 0
     nodes_created: int = 0
@@ -228,6 +268,38 @@ class GraphStore(ABC):
         A node passes when its label is in `labels`, it was extracted from one of `documents`, and
         (for a Clause/Task) one of its `areas` is asked for; an edge passes when both ends pass, its
         type is in `rel_types` and (with `documents`) it has evidence from one of them."""
+
+    # -- aggregations: what the pages show, computed in the store (never the whole graph) -------
+    # Filters as everywhere: `documents` keeps role relations with evidence from one of them,
+    # `areas` keeps measures (Clause, Task) carrying one of them.
+    @abstractmethod
+    def role_load(self, documents: Sequence[str] | None = None,
+                  areas: Sequence[str] | None = None) -> list[ActorLoad]:
+        """Every actor with a role relation (LEADS, CO_LEADS, RESPONSIBLE_FOR, SUPPORTS) to a
+        measure, its relation count by role; heaviest first, then name, id."""
+
+    @abstractmethod
+    def co_responsible(self, documents: Sequence[str] | None = None, areas: Sequence[str] | None = None,
+                       limit: int = 15) -> list[Pair]:
+        """Actor pairs by the number of measures both carry (any role); heaviest first, then ids."""
+
+    @abstractmethod
+    def area_load(self, documents: Sequence[str] | None = None, areas: Sequence[str] | None = None,
+                  top: int = 15) -> list[AreaLoad]:
+        """For the `top` actors by measures that carry a policy area: measures per (actor, area)."""
+
+    @abstractmethod
+    def hierarchy(self) -> Hierarchy:
+        """Place nodes and LOCATED_IN / SUBORDINATE_TO / PART_OF links."""
+
+    @abstractmethod
+    def areas(self) -> list[str]:
+        """Every policy area carried by a Clause or Task, sorted."""
+
+    @abstractmethod
+    def count(self, labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None,
+              documents: Sequence[str] | None = None, areas: Sequence[str] | None = None) -> tuple[int, int]:
+        """(nodes, relationships) that `subgraph()` with the same filters would return."""
 
     def cypher(self, query: str, params: dict[str, Any] | None = None,
                timeout_s: float = 10.0, row_cap: int = 1000) -> tuple[list[str], list[list[Any]]]:

@@ -1,4 +1,4 @@
-"""Analytics on the networkx projection: same numbers from both backends."""
+"""The store's aggregations and the document-scoped analytics: the same numbers from both backends."""
 from __future__ import annotations
 
 import pytest
@@ -12,42 +12,56 @@ EXEC = "agency:长三角生态绿色一体化发展示范区执行委员会"
 
 
 @pytest.fixture(params=BACKENDS)
-def sub(request, tmp_path):
+def store(request, tmp_path):
     store = make_store(request.param, tmp_path, request)
     store.merge(sample_graphs())
+    return store
+
+
+@pytest.fixture
+def sub(store):
     return store.subgraph()
 
 
-def test_co_responsibility_weights_shared_measures(sub):
-    pairs = A.co_responsibility(sub)
+def test_co_responsibility_weights_shared_measures(store):
+    pairs = store.co_responsible(limit=1000)
     top = {(p.a_name, p.b_name): p.weight for p in pairs}
     # the three development departments and the 执委会 share clauses 1 and 2
     assert top[("上海市发展改革部门", "江苏省发展改革部门")] == 2
     assert top[("上海市财政部门", "江苏省财政部门")] == 1
-    assert pairs[0].weight == max(p.weight for p in pairs)
+    assert [p.weight for p in pairs] == sorted((p.weight for p in pairs), reverse=True)
     assert ("南京海关", "杭州海关") in top and ("上海海关", "南京海关") in top
-    g = A.co_responsibility_graph(sub, min_weight=2)
-    assert all(d["weight"] >= 2 for _a, _b, d in g.edges(data=True))
+    assert all(p.a < p.b for p in pairs)
+    assert store.co_responsible(limit=2) == pairs[:2]
 
 
-def test_load_by_agency_and_by_province(sub):
-    load = {x.name: x for x in A.responsibility_load(sub)}
+def test_load_by_agency_and_by_province(store):
+    loads = store.role_load()
+    load = {x.name: x for x in loads}
     assert load["长三角生态绿色一体化发展示范区执行委员会"].by_role == {"LEADS": 1, "RESPONSIBLE_FOR": 2}
     assert load["上海海关"].total == 1
-    prov = {x.name: x.total for x in A.load_by_province(sub)}
+    assert [x.total for x in loads] == sorted((x.total for x in loads), reverse=True)
+    hierarchy = store.hierarchy()
+    prov = {x.name: x.total for x in A.load_by_province(loads, hierarchy)}
     # by name: 上海市财政部门 1 + 上海市发展改革部门 2 + 上海海关 1 (alias 上海); 江苏省, 浙江省 1 + 2
     assert prov == {"上海市": 4, "江苏省": 3, "浙江省": 3}
-    assert A.province_of(sub)["county:青浦区"] == "province:上海市"      # via LOCATED_IN
-    finance = {x.name for x in A.responsibility_load(sub, areas=["财政"])}
+    assert A.province_of(hierarchy, [("county:青浦区", "青浦区")])["county:青浦区"] == "province:上海市"  # via LOCATED_IN
+    finance = {x.name for x in store.role_load(areas=["财政"])}
     assert "上海市发展改革部门" not in finance and "上海市财政部门" in finance
+    news = {x.name for x in store.role_load(documents=["000_sample_news"])}
+    assert {"上海海关", "南京海关", "杭州海关"} <= news
+    assert "上海市财政部门" not in news
 
 
-def test_degree_and_pagerank_rankings(sub):
-    deg = A.degree_ranking(sub, limit=100)
-    assert deg[0].value == max(r.value for r in deg)
-    pr = A.pagerank_ranking(sub, limit=1000)
-    assert abs(sum(r.value for r in pr) - 1.0) < 1e-6
-    assert [r.id for r in A.pagerank_ranking(sub, labels=["Agency"], limit=1)] == [EXEC]
+def test_areas_counts_and_area_load(store):
+    assert store.areas() == ["体制机制", "海关贸易", "财政"]
+    rows = store.area_load(top=2)
+    assert len({r.actor_id for r in rows}) == 2
+    assert all(r.area in store.areas() and r.measures >= 1 for r in rows)
+    nodes, edges = store.count()
+    assert (nodes, edges) == (store.stats().total_nodes, store.stats().total_relationships)
+    sub = store.subgraph(rel_types=["LEADS"], documents=["002_sample_policy"])
+    assert store.count(rel_types=["LEADS"], documents=["002_sample_policy"]) == (len(sub.nodes), len(sub.edges))
 
 
 def test_compare_documents(sub):
@@ -70,6 +84,6 @@ def test_responsibility_matrix(sub):
 def test_graph_stats_match_the_store(tmp_path):
     store = MemoryStore(tmp_path / "g.json")
     store.merge(sample_graphs())
-    assert A.graph_stats(store.subgraph()) == store.stats()
-    g = A.to_networkx(store.subgraph())
+    from graph.export import to_networkx
+    g = to_networkx(store.subgraph())
     assert g.number_of_nodes() == store.stats().total_nodes

@@ -299,6 +299,14 @@ def test_backends_give_identical_answers(both):
     assert mem.subgraph(documents=docs[:1]) == neo.subgraph(documents=docs[:1])
     for role in ROLE_TYPES:
         assert mem.subgraph(rel_types=[role]) == neo.subgraph(rel_types=[role])
+    # the aggregations (graph.analytics for the embedded store, Cypher on Neo4j)
+    assert mem.areas() == neo.areas()
+    assert mem.hierarchy() == neo.hierarchy()
+    for filters in ({}, {"documents": docs[:1]}, {"areas": mem.areas()[:1]}):
+        assert mem.role_load(**filters) == neo.role_load(**filters), filters
+        assert mem.co_responsible(limit=50, **filters) == neo.co_responsible(limit=50, **filters), filters
+        assert mem.area_load(top=5, **filters) == neo.area_load(top=5, **filters), filters
+        assert mem.count(**filters) == neo.count(**filters), filters
 
 
 @pytest.mark.neo4j

@@ -81,6 +81,14 @@ def area_load(facts: Iterable[RoleFact], top: int = 15) -> list[AreaLoad]:
     return sorted(rows, key=lambda r: (-r.measures, r.actor, r.area))
 
 
+def document_load(facts: Iterable[RoleFact]) -> dict[str, int]:
+    """Document stem → role relations with evidence from it."""
+    out: Counter = Counter()
+    for f in facts:
+        out.update(f.docs)
+    return dict(sorted(out.items()))
+
+
 def province_of(hierarchy: Hierarchy, actors: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Actor id → province id for (id, name) pairs: a Province is its own; else the nearest Province
     up LOCATED_IN / SUBORDINATE_TO / PART_OF; else the longest province name or alias that starts

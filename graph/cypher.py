@@ -214,6 +214,11 @@ AREA_LOAD = (_ROLE_MATCH +
              "UNWIND ms AS m UNWIND m.areas AS area\n"
              "RETURN a.id AS actor_id, a.name AS actor, toString(area) AS area, count(DISTINCT m) AS measures")
 
+DOCUMENT_LOAD = (f"MATCH (:{ENTITY_LABEL})-[r:LEADS|CO_LEADS|RESPONSIBLE_FOR|SUPPORTS]->(m:{ENTITY_LABEL})\n"
+                 "WHERE m:Clause OR m:Task\n"
+                 "UNWIND r.ev_docs AS d WITH DISTINCT d, r\n"
+                 "RETURN d AS doc, count(r) AS n ORDER BY doc")
+
 PLACES = (f"MATCH (n:{ENTITY_LABEL}) WHERE n:Province OR n:City OR n:County OR n:Zone\n"
           f"RETURN {_NODE} AS node")
 PLACE_LINKS = (f"MATCH (a:{ENTITY_LABEL})-[r:LOCATED_IN|SUBORDINATE_TO|PART_OF]->(b:{ENTITY_LABEL})\n"

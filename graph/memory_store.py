@@ -282,6 +282,9 @@ class MemoryStore(GraphStore):
                   top: int = 15) -> list[AreaLoad]:
         return analytics.area_load(analytics.select(self._role_facts(), documents, areas), top)
 
+    def document_load(self) -> dict[str, int]:
+        return analytics.document_load(self._role_facts())
+
     def hierarchy(self) -> Hierarchy:
         g = self.graph
         places = [self._view(g, n) for n, lab in g.nodes(data="label") if lab in _PLACES]

@@ -362,6 +362,9 @@ class Neo4jStore(GraphStore):
         out = [AreaLoad(r["actor_id"], r["actor"] or "", r["area"], r["measures"]) for r in rows]
         return sorted(out, key=lambda x: (-x.measures, x.actor, x.area))
 
+    def document_load(self) -> dict[str, int]:
+        return {r["doc"]: r["n"] for r in self._read(cypher.DOCUMENT_LOAD)}
+
     def hierarchy(self) -> Hierarchy:
         def work(tx: neo4j.ManagedTransaction) -> Hierarchy:
             places = [self._node(r["node"]) for r in tx.run(cypher.PLACES)]

@@ -289,6 +289,10 @@ class GraphStore(ABC):
         """For the `top` actors by measures that carry a policy area: measures per (actor, area)."""
 
     @abstractmethod
+    def document_load(self) -> dict[str, int]:
+        """Document stem → number of role relations with evidence from it (its 分工 assignments)."""
+
+    @abstractmethod
     def hierarchy(self) -> Hierarchy:
         """Place nodes and LOCATED_IN / SUBORDINATE_TO / PART_OF links."""
 

@@ -416,3 +416,17 @@ def test_ingest_an_xlsx_task_table_previews_and_merges(empty_env, tmp_path):
     no_errors(at)
     leads = store.who_leads(store.resolve("上海市松江区发展和改革委员会"))
     assert [(r.role, r.number, r.deadline) for r in leads] == [("LEADS", 1, "2026年底")]
+
+
+def test_overview_compares_two_seed_documents(seed_env, seed_store):
+    """The comparison of the seed policy (002) with the customs news (000): the customs offices appear."""
+    docs = [d.id.removeprefix("document:") for d in seed_store.documents()]
+    a = next(d for d in docs if d.startswith("002_"))
+    b = next(d for d in docs if d.startswith("000_"))
+    at = run_page("overview")
+    at.selectbox(key="compare_a").select(a).run()
+    at.selectbox(key="compare_b").select(b).run()
+    no_errors(at)
+    table = at.dataframe[-1].value
+    gained = table[(table["变化 change"] == "新增 gained") & (table[""] == "机构 agencies")]["名称 names"].iloc[0]
+    assert "上海海关" in gained and "南京海关" in gained, gained

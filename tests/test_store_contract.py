@@ -302,6 +302,7 @@ def test_backends_give_identical_answers(both):
     # the aggregations (graph.analytics for the embedded store, Cypher on Neo4j)
     assert mem.areas() == neo.areas()
     assert mem.hierarchy() == neo.hierarchy()
+    assert mem.document_load() == neo.document_load() and sum(mem.document_load().values()) > 0
     for filters in ({}, {"documents": docs[:1]}, {"areas": mem.areas()[:1]}):
         assert mem.role_load(**filters) == neo.role_load(**filters), filters
         assert mem.co_responsible(limit=50, **filters) == neo.co_responsible(limit=50, **filters), filters

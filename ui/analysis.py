@@ -1,19 +1,19 @@
-"""App-side analysis on top of the store's methods (no Cypher): responsibility rows, loads by agency
-and province, co-responsible pairs, areas by agency, the responsibility matrix (任务分工表) and the
-places for the map. Everything starts from `store.subgraph(rel_types=ROLE_TYPES, …)` so it works the
-same on both backends.
+"""App-side tables on top of the store's aggregations (no Cypher, never the whole graph): loads by
+agency and province, co-responsible pairs, areas by agency, the comparison of two documents, a
+document's responsibility matrix (任务分工表, from its document-scoped subgraph) and the places for the map.
 """
 from __future__ import annotations
 
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
 from graph import analytics
 from graph.model import ROLE_TYPES
-from graph.store import NodeView, Subgraph
+from graph.store import ActorLoad, AreaLoad, Hierarchy, NodeView, Pair, Subgraph
 from ui import geo
 from ui.labels import ROLE_ZH
 
@@ -57,8 +57,8 @@ def responsibility_frame(sub: Subgraph) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-def _load_frame(loads, top: int | None = None) -> pd.DataFrame:
-    """graph.analytics Load rows → a name × role (中文) table, heaviest first."""
+def _load_frame(loads: list[ActorLoad], top: int | None = None) -> pd.DataFrame:
+    """ActorLoad rows → a name × role (中文) table, heaviest first."""
     rows = {ld.name: {ROLE_ZH[r]: ld.by_role.get(r, 0) for r in ROLE_TYPES} for ld in loads[:top]}
     t = pd.DataFrame.from_dict(rows, orient="index")
     if t.empty:
@@ -66,20 +66,35 @@ def _load_frame(loads, top: int | None = None) -> pd.DataFrame:
     return t.loc[:, (t != 0).any(axis=0)]
 
 
-def load_by_agency(scope: Subgraph, documents=None, areas=None, top: int = 20) -> pd.DataFrame:
-    """Measures per actor by role (graph.analytics.responsibility_load)."""
-    return _load_frame(analytics.responsibility_load(scope, documents, areas), top)
+def load_by_agency(loads: list[ActorLoad], top: int = 20) -> pd.DataFrame:
+    """Measures per actor by role (the store's `role_load`)."""
+    return _load_frame(loads, top)
 
 
-def load_by_province(scope: Subgraph, documents=None, areas=None) -> pd.DataFrame:
+def load_by_province(loads: list[ActorLoad], hierarchy: Hierarchy) -> pd.DataFrame:
     """Measures per province by role, summed over each province's actors (graph.analytics)."""
-    return _load_frame(analytics.load_by_province(scope, documents, areas))
+    return _load_frame(analytics.load_by_province(loads, hierarchy))
 
 
-def co_responsible_pairs(scope: Subgraph, documents=None, top: int = 15) -> pd.DataFrame:
-    """Actor pairs by the number of measures they share (graph.analytics.co_responsibility)."""
-    return pd.DataFrame([{"机构 A": p.a_name, "机构 B": p.b_name, "共同措施 shared": p.weight}
-                         for p in analytics.co_responsibility(scope, documents)[:top]])
+def co_responsible_pairs(pairs: list[Pair]) -> pd.DataFrame:
+    """Actor pairs by the number of measures they share (the store's `co_responsible`)."""
+    return pd.DataFrame([{"机构 A": p.a_name, "机构 B": p.b_name, "共同措施 shared": p.weight} for p in pairs])
+
+
+def areas_by_agency(rows: list[AreaLoad]) -> pd.DataFrame:
+    """Long table (actor, area, measures) for the areas chart (the store's `area_load`)."""
+    return pd.DataFrame([{"actor": r.actor, "area": r.area, "measures": r.measures} for r in rows],
+                        columns=["actor", "area", "measures"])
+
+
+def compare_documents(scope: Subgraph, doc_a: str, doc_b: str) -> pd.DataFrame:
+    """Agencies and areas gained, lost and kept from document a to b (graph.analytics)."""
+    c = analytics.compare_documents(scope, doc_a, doc_b)
+    rows = [("机构 agencies", "新增 gained", c.agencies_gained), ("机构 agencies", "不再 lost", c.agencies_lost),
+            ("机构 agencies", "保留 kept", c.agencies_kept), ("领域 areas", "新增 gained", c.areas_gained),
+            ("领域 areas", "不再 lost", c.areas_lost), ("领域 areas", "保留 kept", c.areas_kept)]
+    return pd.DataFrame([{"": what, "变化 change": change, "数量 n": len(names), "名称 names": "、".join(names)}
+                         for what, change, names in rows])
 
 
 class PlaceResolver:
@@ -129,19 +144,6 @@ class PlaceResolver:
             return node.name
         rows = geo.coordinates().get(place, [])
         return rows[0]["province"] if rows else None
-
-
-def areas_by_agency(df: pd.DataFrame, top: int = 15) -> pd.DataFrame:
-    """Long table (actor, area, measures) for the areas chart."""
-    if df.empty:
-        return pd.DataFrame(columns=["actor", "area", "measures"])
-    ex = df.explode("areas").dropna(subset=["areas"])
-    if ex.empty:
-        return pd.DataFrame(columns=["actor", "area", "measures"])
-    top_actors = ex.groupby("actor").measure_id.nunique().sort_values(ascending=False).index[:top]
-    ex = ex[ex.actor.isin(top_actors)]
-    return (ex.groupby(["actor", "areas"]).measure_id.nunique().reset_index()
-            .rename(columns={"areas": "area", "measure_id": "measures"}))
 
 
 def responsibility_matrix(scope: Subgraph, document: str) -> pd.DataFrame:

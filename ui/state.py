@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator
 
 import streamlit as st
 
 from graph.config import StoreConfig
 from graph.errors import KGError, StoreUnavailable
-from graph.store import GraphStore, NodeView, Responsibility, SearchHit, Stats, Subgraph, in_jurisdiction
+from graph.model import ROLE_TYPES
+from graph.store import (ActorLoad, AreaLoad, GraphStore, Hierarchy, NodeView, Pair, Responsibility, SearchHit,
+                         Stats, Subgraph, in_jurisdiction)
 from ui.labels import doc_stem
 
 FILTER_DOCS = "filter_documents"
@@ -206,21 +208,60 @@ def cached_subgraph(_store: GraphStore, key: str, labels: tuple[str, ...] = (),
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_S, max_entries=16)
 def cached_entity_index(_store: GraphStore, key: str) -> list[tuple[str, str, str]]:
-    """(id, label, name) of every non-document node, sorted by label then name: options for the
-    search-as-you-type pickers (the browser filters them on each keystroke)."""
-    sub = _store.subgraph()
-    rows = [(n.id, n.label, n.name) for n in sub.nodes]
+    """(id, label, name) of every node, sorted by label then name: the options of a picker the browser
+    filters on each keystroke — only for graphs up to `ui.pickers.MAX_CLIENT_OPTIONS` nodes (larger
+    ones search in the store)."""
+    rows = [(n.id, n.label, n.name) for n in _store.subgraph().nodes]
     return sorted(rows, key=lambda r: (r[1], r[2]))
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_S, max_entries=16)
 def cached_areas(_store: GraphStore, key: str) -> list[str]:
     """Every policy area carried by a Clause or Task."""
-    sub = _store.subgraph(labels=["Clause", "Task"])
-    found: set[str] = set()
-    for n in sub.nodes:
-        found.update(str(a) for a in (n.properties.get("areas") or []))
-    return sorted(found)
+    return _store.areas()
+
+
+# -- aggregations: computed in the store, only their results reach the page ----------------------
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_S, max_entries=64)
+def cached_role_load(_store: GraphStore, key: str, documents: tuple[str, ...] = (),
+                     areas: tuple[str, ...] = ()) -> list[ActorLoad]:
+    return _store.role_load(documents=list(documents) or None, areas=list(areas) or None)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_S, max_entries=64)
+def cached_co_responsible(_store: GraphStore, key: str, documents: tuple[str, ...] = (),
+                          areas: tuple[str, ...] = (), limit: int = 15) -> list[Pair]:
+    return _store.co_responsible(documents=list(documents) or None, areas=list(areas) or None, limit=limit)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_S, max_entries=64)
+def cached_area_load(_store: GraphStore, key: str, documents: tuple[str, ...] = (),
+                     areas: tuple[str, ...] = (), top: int = 15) -> list[AreaLoad]:
+    return _store.area_load(documents=list(documents) or None, areas=list(areas) or None, top=top)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_S, max_entries=16)
+def cached_hierarchy(_store: GraphStore, key: str) -> Hierarchy:
+    return _store.hierarchy()
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_S, max_entries=16)
+def cached_document_load(_store: GraphStore, key: str) -> dict[str, int]:
+    return _store.document_load()
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_S, max_entries=64)
+def cached_count(_store: GraphStore, key: str, labels: tuple[str, ...] = (), rel_types: tuple[str, ...] = (),
+                 documents: tuple[str, ...] = (), areas: tuple[str, ...] = ()) -> tuple[int, int]:
+    return _store.count(labels=list(labels) or None, rel_types=list(rel_types) or None,
+                        documents=list(documents) or None, areas=list(areas) or None)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_S, max_entries=64)
+def cached_document_scope(_store: GraphStore, key: str, documents: tuple[str, ...]) -> Subgraph:
+    """The role and HAS_CLAUSE relations of a few documents: what a matrix or a comparison needs."""
+    return _store.subgraph(rel_types=[*ROLE_TYPES, "HAS_CLAUSE"], documents=list(documents))
 
 
 @dataclass
@@ -243,7 +284,3 @@ def get_nlp():
     """The spaCy pipeline built by `extract.load_nlp()`, once per process."""
     import extract
     return extract.load_nlp()
-
-
-def as_tuple(values: Sequence[str] | None) -> tuple[str, ...]:
-    return tuple(values or ())

@@ -23,12 +23,19 @@ with state.page_guard():
         rel_types = c2.multiselect("关系类型 Relationship types", REL_TYPES, key="export_rels",
                                    placeholder="全部 all")
         st.caption("文件和领域筛选取自侧栏 Documents and areas come from the sidebar filters.")
-        sub = state.cached_subgraph(sess.store, sess.key, tuple(labels), tuple(rel_types), f.documents, f.areas)
+        # Only the counts now: the subgraph itself is read from the store when a button is clicked.
+        n_nodes, n_edges = state.cached_count(sess.store, sess.key, tuple(labels), tuple(rel_types),
+                                              f.documents, f.areas)
+        store, key, docs, areas = sess.store, sess.key, f.documents, f.areas
+
+        def sub():
+            return state.cached_subgraph(store, key, tuple(labels), tuple(rel_types), docs, areas)
         stem = "yrd_graph"
     else:
         sub, stem = current, f"yrd_{st.session_state.get('current_subgraph_name', 'view')}"
-    st.caption(f"{len(sub.nodes)} 节点 nodes · {len(sub.edges)} 关系 relationships")
-    if not sub.nodes:
+        n_nodes, n_edges = len(current.nodes), len(current.edges)
+    st.caption(f"{n_nodes} 节点 nodes · {n_edges} 关系 relationships")
+    if not n_nodes:
         st.info("没有可导出的内容 Nothing to export under these filters.")
         st.stop()
     files = exporting.deferred(sub, stem)
@@ -38,5 +45,5 @@ with state.page_guard():
         cols[i % 3].download_button(f"⬇ {label}", make, filename, mime, key=f"export_{fmt}", width="stretch",
                                     on_click="ignore")
     st.caption("文件在点击时生成 Files are generated when you click.")
-    if st.toggle("图片预览 Picture preview (SVG)", value=len(sub.nodes) <= 150, key="export_preview"):
-        st.image(exporting.export_bytes(sub, "svg").decode("utf-8"), width=900)
+    if n_nodes <= 2000 and st.toggle("图片预览 Picture preview (SVG)", value=n_nodes <= 150, key="export_preview"):
+        st.image(exporting.export_bytes(sub() if callable(sub) else sub, "svg").decode("utf-8"), width=900)

@@ -1,11 +1,10 @@
-"""总览 Overview: counts by type, responsibility load by agency and province, documents, top pairs."""
+"""总览 Overview: counts by type, responsibility load by agency and province, areas, top pairs, documents."""
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from graph.model import ROLE_TYPES
 from ui import analysis, charts, state
-from ui.labels import doc_stem, label_caption
+from ui.labels import doc_stem, document_caption, label_caption
 
 st.title("总览 Overview")
 sess = state.session()
@@ -18,11 +17,6 @@ with state.page_guard():
     cols[2].metric("条款 Clauses", stats.nodes.get("Clause", 0))
     cols[3].metric("机构 Agencies", stats.nodes.get("Agency", 0) + stats.nodes.get("Customs", 0))
 
-    roles = state.cached_subgraph(sess.store, sess.key, rel_types=ROLE_TYPES,
-                                  documents=f.documents, areas=f.areas)
-    df = analysis.responsibility_frame(roles)
-    scope = state.cached_subgraph(sess.store, sess.key, areas=f.areas)  # whole graph, area-filtered
-
     left, right = st.columns(2)
     with left:
         st.subheader("按类型计数 Counts by type")
@@ -32,20 +26,20 @@ with state.page_guard():
         st.subheader("关系类型 Relationship types")
         st.altair_chart(charts.counts(stats.relationships, "关系 relationships"), width="stretch")
 
-    if df.empty:
+    loads = state.cached_role_load(sess.store, sess.key, f.documents, f.areas)
+    if not loads:
         st.info("当前筛选下没有职责关系 No responsibilities under the current filters.")
     else:
         left, right = st.columns(2)
         with left:
             st.subheader("机构职责量 Load by agency")
-            st.altair_chart(charts.stacked_roles(analysis.load_by_agency(scope, f.docs_or_none, f.areas_or_none)),
-                            width="stretch")
+            st.altair_chart(charts.stacked_roles(analysis.load_by_agency(loads)), width="stretch")
         with right:
             st.subheader("按省份 Load by province")
-            st.altair_chart(charts.stacked_roles(analysis.load_by_province(scope, f.docs_or_none, f.areas_or_none)),
-                            width="stretch")
+            hierarchy = state.cached_hierarchy(sess.store, sess.key)
+            st.altair_chart(charts.stacked_roles(analysis.load_by_province(loads, hierarchy)), width="stretch")
         st.subheader("政策领域 × 机构 Areas by agency")
-        areas = analysis.areas_by_agency(df)
+        areas = analysis.areas_by_agency(state.cached_area_load(sess.store, sess.key, f.documents, f.areas))
         if areas.empty:
             st.caption("没有领域标注 No areas on these measures.")
         else:
@@ -55,12 +49,25 @@ with state.page_guard():
                 color=alt.Color("measures:Q", title="措施 measures"),
                 tooltip=["actor", "area", "measures"]), width="stretch")
         st.subheader("共同负责 Top co-responsible pairs")
-        st.dataframe(analysis.co_responsible_pairs(scope, f.docs_or_none), hide_index=True, width="stretch")
+        pairs = state.cached_co_responsible(sess.store, sess.key, f.documents, f.areas)
+        st.dataframe(analysis.co_responsible_pairs(pairs), hide_index=True, width="stretch")
 
     st.subheader("文件 Documents")
     docs = state.cached_documents(sess.store, sess.key)
+    load = state.cached_document_load(sess.store, sess.key)
     st.dataframe(pd.DataFrame([{
         "id": doc_stem(d.id), "标题 title": d.properties.get("title") or d.name,
         "类型 kind": d.properties.get("kind", ""), "日期 date": d.properties.get("date", ""),
         "施行 effective": d.properties.get("effective_date", ""),
-        "条款 clauses": d.properties.get("clauses", 0)} for d in docs]), hide_index=True, width="stretch")
+        "条款 clauses": d.properties.get("clauses", 0),
+        "分工 assignments": load.get(doc_stem(d.id), 0)} for d in docs]), hide_index=True, width="stretch")
+
+    if len(docs) >= 2:
+        with st.expander("比较两份文件 Compare two documents"):
+            options = {doc_stem(d.id): document_caption(d) for d in docs}
+            c1, c2 = st.columns(2)
+            a = c1.selectbox("文件 A", list(options), format_func=options.get, key="compare_a")
+            b = c2.selectbox("文件 B", list(options), index=1, format_func=options.get, key="compare_b")
+            if a and b and a != b:
+                scope = state.cached_document_scope(sess.store, sess.key, (a, b))
+                st.dataframe(analysis.compare_documents(scope, a, b), hide_index=True, width="stretch")

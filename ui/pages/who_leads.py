@@ -53,8 +53,7 @@ with state.page_guard():
                 table_downloads(table, "who_leads", key="who_dl", sheet="who_leads")
     else:
         docs = state.cached_documents(sess.store, sess.key)
-        roles_df = analysis.responsibility_frame(state.cached_subgraph(sess.store, sess.key, rel_types=ROLE_TYPES))
-        load = roles_df.groupby("doc_id").size().to_dict() if len(roles_df) else {}
+        load = state.cached_document_load(sess.store, sess.key)
         # Documents that assign responsibilities first (the others have an empty table).
         ordered = sorted(docs, key=lambda d: (-load.get(doc_stem(d.id), 0), doc_stem(d.id)))
         options = {doc_stem(d.id): f"{document_caption(d)} · {load.get(doc_stem(d.id), 0)} 项分工 assignments"
@@ -65,7 +64,7 @@ with state.page_guard():
         if doc:
             st.query_params["doc"] = doc
         if doc:
-            scope = state.cached_subgraph(sess.store, sess.key, areas=f.areas)
+            scope = state.cached_document_scope(sess.store, sess.key, (doc,))
             matrix = analysis.responsibility_matrix(scope, doc)
             if matrix.empty:
                 st.info("这份文件没有职责分工 This document assigns no responsibilities.")

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any, Iterable, NamedTuple, Sequence
 
-from graph.model import ROLE_LABELS_ZH, ROLE_TYPES, section_key
-from graph.records import doc_stem
+from graph.model import ROLE_LABELS_ZH, ROLE_TYPES, doc_stem, section_key
 from graph.store import ActorLoad, AreaLoad, Hierarchy, NodeView, Pair, Subgraph
 
 

@@ -53,7 +53,30 @@ def section_key(section: int | str | None) -> tuple[int, ...]:
 
 
 def document_id(doc_id: str) -> str:
+    """Id of a document node: `document:<stem>`."""
     return f"document:{doc_id}"
+
+
+def doc_stem(doc: str) -> str:
+    """`document:002_x` or `002_x` → `002_x` (filters accept both; evidence carries the stem)."""
+    return doc.split(":", 1)[1] if doc.startswith("document:") else doc
+
+
+def parse_clause_id(node_id: str) -> tuple[str, str | None, int | str] | None:
+    """`clause:<doc>#[section.]number` → (doc stem, section or None, number); None for another id.
+    The inverse of `clause_id` (a section may itself be dotted: `clause:d#2.1.3` → ("d", "2.1", 3))."""
+    if not node_id.startswith("clause:") or "#" not in node_id:
+        return None
+    doc, _, tail = node_id[len("clause:"):].rpartition("#")
+    section, _, number = tail.rpartition(".")
+    num: int | str = int(number) if number.isdigit() else number
+    return doc, (section or None), num
+
+
+def clause_document(node_id: str) -> str | None:
+    """The document stem of a clause id, else None."""
+    parsed = parse_clause_id(node_id)
+    return parsed[0] if parsed else None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from graph.model import LABELS, REL_TYPES, DocumentGraph, Entity
+from graph.model import LABELS, REL_TYPES, DocumentGraph, Entity, doc_stem
 from graph.search_rank import search_keys, search_text
 
 # Property names the stores use themselves; an entity property with one of these names is renamed.
@@ -213,11 +213,6 @@ def evidence_from_lists(props: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"doc_id": docs[i], "text": text[i] if i < len(text) else "",
              "start": start[i] if i < len(start) else -1, "end": end[i] if i < len(end) else -1,
              "rule": rule[i] if i < len(rule) else ""} for i in range(len(docs))]
-
-
-def doc_stem(doc: str) -> str:
-    """`document:002_x` or `002_x` → `002_x` (filters accept both)."""
-    return doc.split(":", 1)[1] if doc.startswith("document:") else doc
 
 
 def doc_filter(documents: Iterable[str] | None) -> list[str] | None:

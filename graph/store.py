@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
 from graph.errors import ConfigError, EntityNotFound
-from graph.model import LABELS, MEASURE_LABELS, REL_TYPES, ROLE_TYPES, DocumentGraph
+from graph.model import LABELS, MEASURE_LABELS, REL_TYPES, ROLE_TYPES, DocumentGraph, clause_document
 from graph.records import doc_filter, sort_evidence
 from graph.search_rank import norm, rank_key, score, tokens
 
@@ -458,7 +458,7 @@ class GraphStore(ABC):
             if area_set and not area_set.intersection(measure_areas):
                 continue
             ev_docs = sorted({ev.get("doc_id", "") for ev in evidence if ev.get("doc_id")})
-            home = _clause_doc(measure.id) if measure.label == "Clause" else None
+            home = clause_document(measure.id) if measure.label == "Clause" else None
             if home and (docs is None or home in docs):
                 doc_id = home
             else:
@@ -558,13 +558,6 @@ def _named(edges: list[EdgeView], nodes: dict[str, NodeView]) -> list[EdgeView]:
         if e.target in nodes:
             e.target_name, e.target_label = nodes[e.target].name, nodes[e.target].label
     return edges
-
-
-def _clause_doc(clause_id: str) -> str | None:
-    """The document stem inside a clause id (`clause:<stem>#<n>`), see graph.model.clause_id."""
-    if clause_id.startswith("clause:") and "#" in clause_id:
-        return clause_id[len("clause:"):].rsplit("#", 1)[0]
-    return None
 
 
 def _short(text: str, n: int = 80) -> str:

@@ -87,3 +87,20 @@ def test_graph_stats_match_the_store(tmp_path):
     from graph.export import to_networkx
     g = to_networkx(store.subgraph())
     assert g.number_of_nodes() == store.stats().total_nodes
+
+
+@pytest.mark.parametrize("node_id, parsed", [
+    ("clause:002_sample_policy#3", ("002_sample_policy", None, 3)),
+    ("clause:31_jiading#2.4", ("31_jiading", "2", 4)),
+    ("clause:31_jiading#2.1.3", ("31_jiading", "2.1", 3)),
+    ("clause:a#b#5", ("a#b", None, 5)),
+    ("agency:上海海关", None),
+    ("clause:no-number", None),
+])
+def test_clause_ids_parse_back(node_id, parsed):
+    from graph.model import clause_document, clause_id, parse_clause_id
+    assert parse_clause_id(node_id) == parsed
+    if parsed:
+        doc, section, number = parsed
+        assert clause_id(doc, number, section) == node_id
+        assert clause_document(node_id) == doc

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from graph import analytics
-from graph.model import ROLE_TYPES
+from graph.model import ROLE_TYPES, clause_document, doc_stem
 from graph.store import ActorLoad, AreaLoad, Hierarchy, NodeView, Pair, Subgraph
 from ui import geo
 from ui.labels import ROLE_ZH
@@ -25,10 +25,10 @@ def measure_doc(node: NodeView, evidence_docs: list[str]) -> str:
     """Document stem of a clause/task: its `doc_id` property, its id, else the edge evidence."""
     for key in ("doc_id", "document"):
         if node.properties.get(key):
-            return str(node.properties[key]).removeprefix("document:")
-    m = re.match(r"clause:([^#]+)#", node.id)
-    if m:
-        return m.group(1)
+            return doc_stem(str(node.properties[key]))
+    home = clause_document(node.id)
+    if home:
+        return home
     return evidence_docs[0] if evidence_docs else ""
 
 

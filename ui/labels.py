@@ -32,11 +32,6 @@ def role_caption(role: str) -> str:
     return f"{ROLE_ZH[role]} {role}" if role in ROLE_ZH else role
 
 
-def doc_stem(doc_id: str) -> str:
-    """`document:002_…` → `002_…` (filters and evidence use the stem)."""
-    return doc_id.split(":", 1)[1] if doc_id.startswith("document:") else doc_id
-
-
 def document_caption(doc: NodeView) -> str:
     title = doc.properties.get("title") or doc.name
     date = doc.properties.get("date") or ""

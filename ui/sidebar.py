@@ -5,7 +5,8 @@ import streamlit as st
 
 from graph.store import in_jurisdiction
 from ui import state
-from ui.labels import doc_stem, document_caption
+from ui.labels import document_caption
+from graph.model import doc_stem
 
 
 def render_sidebar() -> None:

@@ -18,7 +18,7 @@ from graph.errors import KGError, StoreUnavailable
 from graph.model import ROLE_TYPES
 from graph.store import (ActorLoad, AreaLoad, GraphStore, Hierarchy, NodeView, Pair, Responsibility, SearchHit,
                          Stats, Subgraph, in_jurisdiction)
-from ui.labels import doc_stem
+from graph.model import doc_stem
 
 FILTER_DOCS = "filter_documents"
 # Query results are reused for this long; a change made outside the app (e.g. `kg build`) shows

@@ -4,7 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from ui import analysis, charts, state
-from ui.labels import doc_stem, document_caption, label_caption
+from ui.labels import document_caption, label_caption
+from graph.model import doc_stem
 
 st.title("总览 Overview")
 sess = state.session()

@@ -6,8 +6,7 @@ path length (variable-length bounds cannot be parameters in Cypher).
 """
 from __future__ import annotations
 
-from graph.model import ENTITY_LABEL, LABELS
-from graph.records import check_label, check_rel_type
+from graph.model import ENTITY_LABEL, LABELS, check_label, check_rel_type
 
 FULLTEXT_INDEX = "entity_names_fulltext"
 SEARCH_TEXT_INDEX = "entity_search_text"

@@ -47,5 +47,9 @@ class ConfigError(KGError):
     exit_code = 6
 
 
+class SchemaError(ConfigError, ValueError):
+    """A label or relationship type outside the schema's closed sets (graph.model.LABELS / REL_TYPES)."""
+
+
 EXIT_CODES = {c.__name__: c.exit_code for c in (KGError, InputError, EntityNotFound,
                                                 StoreUnavailable, QueryRefused, ConfigError)}

@@ -21,7 +21,7 @@ import networkx as nx
 
 from graph import cypher as cy
 from graph.errors import ConfigError
-from graph.model import ENTITY_LABEL, LABELS, REL_TYPES
+from graph.model import ENTITY_LABEL, check_label, check_rel_type
 from graph.records import evidence_key
 from graph.search_rank import search_keys, search_text
 from graph.store import EdgeView, NodeView, Subgraph
@@ -299,16 +299,13 @@ def cypher_statements(sub: Subgraph, schema: bool = True) -> Iterator[str]:
         for stmt in cy.schema_statements():
             yield stmt + ";"
     for n in sub.nodes:
-        if n.label not in LABELS:
-            raise ValueError(f"label {n.label!r} is not in the schema")
         yield (f"MERGE (n:{ENTITY_LABEL} {{id: {cypher_string(n.id)}}}) "
-               f"SET n:{n.label} SET n += {_map(_node_record(n))};")
+               f"SET n:{check_label(n.label)} SET n += {_map(_node_record(n))};")
     for e in sub.edges:
-        if e.type not in REL_TYPES:
-            raise ValueError(f"relationship type {e.type!r} is not in the schema")
+        rel_type = check_rel_type(e.type)
         yield (f"MATCH (a:{ENTITY_LABEL} {{id: {cypher_string(e.source)}}}) "
                f"MATCH (b:{ENTITY_LABEL} {{id: {cypher_string(e.target)}}}) "
-               f"MERGE (a)-[r:{e.type}]->(b) SET r += {_map(_edge_record(e))};")
+               f"MERGE (a)-[r:{rel_type}]->(b) SET r += {_map(_edge_record(e))};")
 
 
 def cypher_script(sub: Subgraph) -> str:

@@ -26,10 +26,9 @@ from graph.model import MEASURE_LABELS, DocumentGraph
 from graph.records import doc_filter, evidence_key, prepare, sort_evidence
 from graph.search_rank import FUZZY_MIN, norm, search_keys, tokens
 from graph import analytics
-from graph.model import ROLE_TYPES
-from graph.store import (ActorLoad, AreaLoad, Hierarchy, Pair)
-from graph.store import (EdgeView, GraphStore, MergeReport, NodeView, Progress, Stats, Subgraph,
-                         check_labels, check_types, sort_edges, sort_nodes, stats_from_counts, _named)
+from graph.model import ROLE_TYPES, check_labels, check_types
+from graph.store import (ActorLoad, AreaLoad, EdgeView, GraphStore, Hierarchy, MergeReport, NodeView, Pair, Progress,
+                         Stats, Subgraph, sort_edges, sort_nodes, stats_from_counts, _named)
 
 FORMAT = "yrd-policy-graph/1"
 _ROLES = frozenset(ROLE_TYPES)

@@ -9,6 +9,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from graph.errors import SchemaError
+
 # The schema's closed sets: the only labels and relationship types that may reach Cypher.
 LABELS: tuple[str, ...] = (
     "Province", "City", "County", "Zone", "FTZ", "Customs", "Agency", "Organization",
@@ -30,6 +32,34 @@ ACTOR_LABELS: tuple[str, ...] = (
     "Province", "City", "County", "Zone", "FTZ", "Customs", "Agency", "Organization",
 )
 MEASURE_LABELS: tuple[str, ...] = ("Clause", "Task")
+
+
+def check_label(label: str) -> str:
+    """The label if it is in the schema's closed set, else SchemaError (labels reach Cypher as text)."""
+    if label not in LABELS:
+        raise SchemaError(f"unknown label {label!r}: choose from {', '.join(LABELS)}")
+    return label
+
+
+def check_rel_type(rel_type: str) -> str:
+    """The relationship type if it is in the schema's closed set, else SchemaError."""
+    if rel_type not in REL_TYPES:
+        raise SchemaError(f"unknown relationship type {rel_type!r}: choose from {', '.join(REL_TYPES)}")
+    return rel_type
+
+
+def check_labels(labels: Iterable[str] | None) -> list[str] | None:
+    """A label filter: None for no filter, else the sorted labels (SchemaError for one outside the schema)."""
+    if not labels:
+        return None
+    return sorted({check_label(lab) for lab in labels})
+
+
+def check_types(rel_types: Iterable[str] | None) -> list[str] | None:
+    """A relationship-type filter: None for no filter, else the sorted types (SchemaError likewise)."""
+    if not rel_types:
+        return None
+    return sorted({check_rel_type(t) for t in rel_types})
 
 
 def entity_id(label: str, name: str) -> str:

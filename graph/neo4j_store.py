@@ -23,14 +23,11 @@ from neo4j import exceptions as nx_exc
 
 from graph import cypher
 from graph.errors import ConfigError, QueryRefused, StoreUnavailable
-from graph.model import ENTITY_LABEL, LABELS, DocumentGraph
+from graph.model import ENTITY_LABEL, LABELS, ROLE_TYPES, DocumentGraph, check_labels, check_types
 from graph.records import Batch, doc_filter, evidence_from_lists, prepare, sort_evidence
 from graph.search_rank import lucene_query, norm
-from graph.model import ROLE_TYPES
-from graph.store import ActorLoad, AreaLoad, Hierarchy, Pair
-from graph.store import (EdgeView, GraphStore, MergeReport, NodeView, Progress, Responsibility,
-                         SearchHit, Stats, Subgraph,
-                         check_labels, check_types, sort_edges, sort_nodes, stats_from_counts, _named)
+from graph.store import (ActorLoad, AreaLoad, EdgeView, GraphStore, Hierarchy, MergeReport, NodeView, Pair, Progress,
+                         Responsibility, SearchHit, Stats, Subgraph, sort_edges, sort_nodes, stats_from_counts, _named)
 
 T = TypeVar("T")
 # The driver logs each retry as a warning; the store reports failures itself, in one line.

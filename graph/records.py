@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from graph.model import LABELS, REL_TYPES, DocumentGraph, Entity, doc_stem
+from graph.model import LABELS, REL_TYPES, DocumentGraph, Entity, check_label, check_rel_type, doc_stem
 from graph.search_rank import search_keys, search_text
 
 # Property names the stores use themselves; an entity property with one of these names is renamed.
@@ -66,18 +66,6 @@ def clean_props(props: dict[str, Any], reserved: frozenset[str]) -> dict[str, An
         key = str(key)
         out[f"prop_{key}" if key in reserved else key] = value
     return out
-
-
-def check_label(label: str) -> str:
-    if label not in LABELS:
-        raise ValueError(f"unknown label {label!r} (not in graph.model.LABELS)")
-    return label
-
-
-def check_rel_type(rel_type: str) -> str:
-    if rel_type not in REL_TYPES:
-        raise ValueError(f"unknown relationship type {rel_type!r} (not in graph.model.REL_TYPES)")
-    return rel_type
 
 
 def evidence_key(doc_id: str, start: int, end: int, rule: str) -> str:

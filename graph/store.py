@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
 from graph.errors import ConfigError, EntityNotFound
-from graph.model import LABELS, MEASURE_LABELS, REL_TYPES, ROLE_TYPES, DocumentGraph, clause_document
+from graph.model import (LABELS, MEASURE_LABELS, REL_TYPES, ROLE_TYPES, DocumentGraph, check_labels, check_types,
+                         clause_document)
 from graph.records import doc_filter, sort_evidence
 from graph.search_rank import norm, rank_key, score, tokens
 
@@ -182,25 +183,6 @@ class Stats:
 
 Progress = Callable[[int], None]
 MAX_QUERY_CHARS = 256     # a search query is cut here (both backends): Lucene caps clause counts
-
-
-def check_labels(labels: Sequence[str] | None) -> list[str] | None:
-    """None for no filter; a ConfigError for a label outside the schema."""
-    if not labels:
-        return None
-    bad = [lab for lab in labels if lab not in LABELS]
-    if bad:
-        raise ConfigError(f"unknown label {bad[0]!r}: choose from {', '.join(LABELS)}")
-    return sorted(set(labels))
-
-
-def check_types(rel_types: Sequence[str] | None) -> list[str] | None:
-    if not rel_types:
-        return None
-    bad = [t for t in rel_types if t not in REL_TYPES]
-    if bad:
-        raise ConfigError(f"unknown relationship type {bad[0]!r}: choose from {', '.join(REL_TYPES)}")
-    return sorted(set(rel_types))
 
 
 def stats_from_counts(labels: dict[str, int], types: dict[str, int]) -> Stats:

@@ -85,11 +85,13 @@ def _every_query(store, s: str) -> int:
     for fn, args, kwargs in calls:
         _safe(fn, *args, **kwargs)
     sub = store.subgraph()
-    for fn, args in [(analytics.compare_documents, (sub, s, s)), (analytics.responsibility_matrix, (sub, s)),
-                     (analytics.co_responsibility, (sub,)), (analytics.responsibility_load, (sub,))]:
+    for fn, args in [(analytics.compare_documents, (sub, s, s)), (analytics.responsibility_matrix, (sub, s))]:
         _safe(fn, *args)
-    _safe(analytics.co_responsibility, sub, documents=[s])
-    _safe(analytics.responsibility_load, sub, documents=[s])
+    for agg in (store.role_load, store.co_responsible, store.area_load, store.count):
+        _safe(agg, documents=[s])
+        _safe(agg, areas=[s])
+    _safe(store.count, labels=[s])
+    _safe(store.count, rel_types=[s])
     if store.backend == "neo4j":
         _safe(store.cypher, "MATCH (n:Entity) WHERE n.name = $x OR n.id = $x RETURN n.id LIMIT 5", params={"x": s})
         _safe(store.cypher, s)     # the hostile string as the whole console query

@@ -442,7 +442,7 @@ class BodyGrammar:
         return None
 
     def _distributed(self, text: str, pos: int, jur: Jurisdiction | None) -> list[tuple[int, int, Target]]:
-        """`吴泾、塘湾派出所`: short names sharing the head of the last one (domain.md §2's
+        """`吴泾、塘湾派出所`: short names sharing the head of the last one (docs/domain.md §2's
         distributive reading, for local units) → 吴泾派出所, 塘湾派出所."""
         m = SHARED_HEAD.match(text, pos)
         if not m:

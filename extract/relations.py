@@ -511,7 +511,7 @@ class RelationExtractor:
             if parent is None:  # names built by patterns carry their parent on the target
                 parent, prel = built.get((ent.type, ent.name), (None, None))
             if ent.type in ("Zone", "FTZ"):
-                # zones are placed in their province (domain.md: FTZ/Zone → Province)
+                # zones are placed in their province (docs/domain.md §4: FTZ/Zone → Province)
                 prov = self._zone_province(ent, parent, inner_place.get(eid))
                 pid = entity_id("Province", prov) if prov else None
                 if pid and pid in g.entities:

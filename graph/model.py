@@ -1,7 +1,7 @@
 """The typed graph model shared by `extract/` (producer) and `graph/` (stores, queries, export).
 
 This module is the contract between the layers: it imports neither spaCy nor neo4j.
-Its JSON form (`DocumentGraph.to_dict`) is the extraction output contract of `shared/domain.md` §5.
+Its JSON form (`DocumentGraph.to_dict`) is the extraction output contract of `docs/domain.md` §5.
 """
 from __future__ import annotations
 

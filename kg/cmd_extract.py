@@ -1,6 +1,6 @@
 """`kg extract FILE… [--out DIR] [--processes N]`: documents → one JSON object per document.
 
-JSON Lines on stdout, or `<id>.json` per document in DIR (the contract of shared/domain.md §5).
+JSON Lines on stdout, or `<id>.json` per document in DIR (the contract of docs/domain.md §5).
 A bad file prints one line on stderr (`kg: error: …`) and makes the exit status non-zero; the other
 files are still extracted. With many files, progress goes to stderr.
 """

@@ -17,7 +17,7 @@ from graph.errors import ConfigError, InputError, KGError
 from graph.model import LABELS, REL_TYPES, ROLE_LABELS_ZH, ROLE_TYPES
 
 DOC_SUFFIXES = DOCUMENT_SUFFIXES   # the reader's one list of readable suffixes
-# Extraction output (`kg extract --out DIR`, domain.md §5) is loaded as is, without extracting again.
+# Extraction output (`kg extract --out DIR`, docs/domain.md §5) is loaded as is, without extracting again.
 GRAPH_SUFFIXES = (".json", ".jsonl")
 
 

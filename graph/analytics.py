@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any, Iterable, NamedTuple, Sequence
 
-from graph.model import ROLE_LABELS_ZH, ROLE_TYPES, doc_stem, section_key
+from graph.model import ROLE_LABELS_ZH, ROLE_TYPES, doc_stem, passes_areas, section_key
 from graph.store import ActorLoad, AreaLoad, Hierarchy, NodeView, Pair, Subgraph
 
 
@@ -29,9 +29,9 @@ def select(facts: Iterable[RoleFact], documents: Sequence[str] | None = None,
            areas: Sequence[str] | None = None) -> list[RoleFact]:
     """The facts with evidence from one of `documents` whose measure carries one of `areas`."""
     docs = {doc_stem(d) for d in documents} if documents else None
-    wanted = set(areas) if areas else None
+    wanted = frozenset(areas) if areas else None
     return [f for f in facts if (docs is None or not docs.isdisjoint(f.docs))
-            and (wanted is None or not wanted.isdisjoint(f.areas))]
+            and passes_areas("Clause", f.areas, wanted)]   # every fact ends at a measure
 
 
 def _by_role(counter: Counter) -> dict[str, int]:

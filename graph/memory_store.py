@@ -26,7 +26,7 @@ from graph.model import MEASURE_LABELS, DocumentGraph
 from graph.records import doc_filter, evidence_key, prepare, sort_evidence
 from graph.search_rank import FUZZY_MIN, norm, search_keys, tokens
 from graph import analytics
-from graph.model import ROLE_TYPES, check_labels, check_types
+from graph.model import ROLE_TYPES, check_labels, check_types, passes_areas
 from graph.store import (ActorLoad, AreaLoad, EdgeView, GraphStore, Hierarchy, MergeReport, NodeView, Pair, Progress,
                          Stats, Subgraph, sort_edges, sort_nodes, stats_from_counts, _named)
 
@@ -237,16 +237,13 @@ class MemoryStore(GraphStore):
             return False
         if docs is not None and not any(d in docs for d in a["docs"]):
             return False
-        if areas is not None and a["label"] in MEASURE_LABELS:
-            if not areas.intersection(str(x) for x in (a["props"].get("areas") or [])):
-                return False
-        return True
+        return passes_areas(a["label"], a["props"].get("areas"), areas)
 
     def subgraph(self, labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None,
                  documents: Sequence[str] | None = None, areas: Sequence[str] | None = None) -> Subgraph:
         g = self.graph
         labs, types, docs = check_labels(labels), check_types(rel_types), doc_filter(documents)
-        area_set = set(areas) if areas else None
+        area_set = frozenset(areas) if areas else None
         keep = {n for n, a in g.nodes(data=True) if self._node_ok(a, labs, docs, area_set)}
         nodes = {n: self._view(g, n) for n in keep}
         edges = [self._edge(g, s, t, k, a) for s, t, k, a in g.edges(keys=True, data=True)
@@ -299,7 +296,7 @@ class MemoryStore(GraphStore):
               documents: Sequence[str] | None = None, areas: Sequence[str] | None = None) -> tuple[int, int]:
         g = self.graph
         labs, types, docs = check_labels(labels), check_types(rel_types), doc_filter(documents)
-        area_set = set(areas) if areas else None
+        area_set = frozenset(areas) if areas else None
         keep = {n for n, a in g.nodes(data=True) if self._node_ok(a, labs, docs, area_set)}
         edges = sum(1 for s, t, k, a in g.edges(keys=True, data=True)
                     if s in keep and t in keep and self._edge_ok(k, a, types, docs))

@@ -62,6 +62,14 @@ def check_types(rel_types: Iterable[str] | None) -> list[str] | None:
     return sorted({check_rel_type(t) for t in rel_types})
 
 
+def passes_areas(label: str, node_areas: Iterable[Any] | None, wanted: set[str] | frozenset[str] | None) -> bool:
+    """The area filter, one definition for every store and page: a measure (Clause, Task) passes when
+    it carries one of the `wanted` areas; any other node always passes; no `wanted` = no filter."""
+    if not wanted or label not in MEASURE_LABELS:
+        return True
+    return any(str(a) in wanted for a in node_areas or ())
+
+
 def entity_id(label: str, name: str) -> str:
     """Stable id of a named entity: the same name and label in any document gives the same id."""
     return f"{label.lower()}:{name}"

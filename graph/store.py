@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from graph.errors import ConfigError, EntityNotFound
 from graph.model import (LABELS, MEASURE_LABELS, REL_TYPES, ROLE_TYPES, DocumentGraph, check_labels, check_types,
-                         clause_document)
+                         clause_document, doc_stem, passes_areas)
 from graph.records import doc_filter, sort_evidence
 from graph.search_rank import norm, rank_key, score, tokens
 
@@ -80,6 +80,33 @@ class Subgraph:
             if n.id == node_id:
                 return n
         return None
+
+    def _keep(self, keep_ids: set[str]) -> "Subgraph":
+        return Subgraph(nodes=[n for n in self.nodes if n.id in keep_ids],
+                        edges=[e for e in self.edges if e.source in keep_ids and e.target in keep_ids],
+                        truncated=self.truncated, node_cap=self.node_cap)
+
+    def filter_areas(self, areas: Iterable[str] | None) -> "Subgraph":
+        """Measures (Clause, Task) that carry none of `areas` left out, with their edges; no areas =
+        the same subgraph (graph.model.passes_areas)."""
+        wanted = frozenset(areas or ())
+        if not wanted:
+            return self
+        return self._keep({n.id for n in self.nodes if passes_areas(n.label, n.properties.get("areas"), wanted)})
+
+    def without(self, removed: Iterable[str]) -> "Subgraph":
+        """The nodes `removed` left out, with their edges."""
+        gone = set(removed)
+        return self._keep({n.id for n in self.nodes if n.id not in gone}) if gone else self
+
+    def passes(self, documents: Iterable[str] | None = None, areas: Iterable[str] | None = None) -> bool:
+        """Does the whole subgraph (a path) pass the global filters: every edge with evidence has some
+        from one of `documents`, every measure carries one of `areas`."""
+        docs = {doc_stem(d) for d in documents or ()}
+        wanted = frozenset(areas or ())
+        if docs and any(e.documents and docs.isdisjoint(e.documents) for e in self.edges):
+            return False
+        return all(passes_areas(n.label, n.properties.get("areas"), wanted) for n in self.nodes)
 
     def merged(self, other: "Subgraph") -> "Subgraph":
         """Union of two subgraphs (expand in place): nodes by id, edges by (source, type, target)."""
@@ -421,7 +448,7 @@ class GraphStore(ABC):
         if bad:
             raise ConfigError(f"unknown role {bad[0]!r}: choose from {', '.join(ROLE_TYPES)}")
         docs = doc_filter(documents)
-        area_set = set(areas or [])
+        wanted = frozenset(areas or ())
         is_measure = node.label in MEASURE_LABELS
         edges = self._incident_edges(entity_id, wanted_roles, "in" if is_measure else "out")
         others = self._node_views({e.source if is_measure else e.target for e in edges})
@@ -437,7 +464,7 @@ class GraphStore(ABC):
                 if not evidence:
                     continue
             measure_areas = [str(a) for a in (measure.properties.get("areas") or [])]
-            if area_set and not area_set.intersection(measure_areas):
+            if not passes_areas(measure.label, measure_areas, wanted):
                 continue
             ev_docs = sorted({ev.get("doc_id", "") for ev in evidence if ev.get("doc_id")})
             home = clause_document(measure.id) if measure.label == "Clause" else None

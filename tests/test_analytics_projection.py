@@ -104,3 +104,20 @@ def test_clause_ids_parse_back(node_id, parsed):
         doc, section, number = parsed
         assert clause_id(doc, number, section) == node_id
         assert clause_document(node_id) == doc
+
+
+def test_subgraph_algebra_on_the_sample_graph(sub):
+    """filter_areas, without, passes and merged: the filters pages apply to a subgraph they hold."""
+    clause_areas = {n.id: set(n.properties.get("areas") or []) for n in sub.nodes if n.label == "Clause"}
+    fin = sub.filter_areas(["财政"])
+    kept = {n.id for n in fin.nodes}
+    assert {c for c, a in clause_areas.items() if "财政" in a} <= kept
+    assert not {c for c, a in clause_areas.items() if "财政" not in a} & kept
+    assert all(e.source in kept and e.target in kept for e in fin.edges)
+    assert sub.filter_areas([]) is sub and sub.filter_areas(None) is sub
+    gone = sub.without([EXEC])
+    assert EXEC not in {n.id for n in gone.nodes} and all(EXEC not in (e.source, e.target) for e in gone.edges)
+    assert gone.merged(sub).node(EXEC) is not None and len(gone.merged(sub).edges) == len(sub.edges)
+    assert sub.passes() and not sub.passes(areas=["no-such-area"])
+    one_doc = sub.filter_areas(["海关贸易"])
+    assert one_doc.passes(documents=[d for e in one_doc.edges for d in e.documents] or None)

@@ -182,9 +182,9 @@ class RelationExtractor:
             for t in h.targets:
                 eid = g.entity(t)
                 g.mention(eid, h.start, h.end)
-            if h.cls == "person":
+            if h.kind == "person":
                 persons[h.targets[0].name] = None
-                title = h.extra.get("title")
+                title = h.title
                 if title and title not in ("记者", "编辑", "责任编辑"):
                     g.entities[entity_id("Person", h.targets[0].name)].properties.setdefault("title", title)
         for name in persons:  # every other occurrence of a person's name
@@ -246,7 +246,7 @@ class RelationExtractor:
             i += 1
             if h.start >= e:
                 break
-            if h.cls in ("generic", "person"):
+            if h.kind in ("generic", "person"):
                 continue
             for t in h.targets:
                 if t.type in ACTOR_LABELS and all(o.name != t.name or o.type != t.type for o in out):
@@ -357,7 +357,7 @@ class RelationExtractor:
         """Duties in running text (extract.duties): in a clause they attach to it, elsewhere to a Task.
         In an annotated document only the explicit forms (牵头, 会同, working groups) make Tasks."""
         text = g.nd.text
-        by_start = {h.start: h for h in top if h.cls not in ("generic", "person")
+        by_start = {h.start: h for h in top if h.kind not in ("generic", "person")
                     and any(t.type in ACTOR_LABELS for t in h.targets)}
 
         def actor_at(pos: int):
@@ -397,7 +397,7 @@ class RelationExtractor:
         i = bisect_right(self._starts, pos) - 1
         while i >= 0:
             h = top[i]
-            if h.end == pos and h.cls not in ("generic", "person") and \
+            if h.end == pos and h.kind not in ("generic", "person") and \
                     any(t.type in ACTOR_LABELS for t in h.targets):
                 return h
             if h.start < pos - 80:
@@ -469,7 +469,7 @@ class RelationExtractor:
 
     def _actor_at(self, top: list[Hit], pos: int) -> Hit | None:
         i = bisect_left(self._starts, pos)
-        if i < len(top) and top[i].start == pos and top[i].cls not in ("generic", "person") and \
+        if i < len(top) and top[i].start == pos and top[i].kind not in ("generic", "person") and \
                 any(t.type in ACTOR_LABELS for t in top[i].targets):
             return top[i]
         return None
@@ -492,9 +492,9 @@ class RelationExtractor:
         inner_place: dict[str, str] = {}   # zone id → first place written inside its name
         last_zone: list = []
         for h in hits:  # hits are in text order; places inside a zone's span follow the zone
-            if h.cls == "name" and h.targets and h.targets[0].type == "Zone":
+            if h.kind == "name" and h.targets and h.targets[0].type == "Zone":
                 last_zone = [h]
-            elif h.cls == "place" and last_zone and h.start < last_zone[0].end:
+            elif h.kind == "place" and last_zone and h.start < last_zone[0].end:
                 for t in last_zone[0].targets:
                     inner_place.setdefault(entity_id("Zone", t.name), h.targets[0].name)
         for h in hits:
@@ -602,8 +602,8 @@ class RelationExtractor:
             if h.rule != "title-name":
                 continue
             pid = entity_id("Person", h.targets[0].name)
-            tstart = h.extra["title_start"]
-            title = h.extra["title"]
+            tstart = h.title_start
+            title = h.title
             lo = max(0, tstart - 120)
             chunk = text[lo:tstart]
             b = max(chunk.rfind(c) for c in "，。；：:\n“”\"！？")

@@ -37,7 +37,7 @@ class Hit:
       "person"  a person's name.
     collective: the collective term as written (两省一市) when the hit names its members, else "".
     place: the place a `<place><department>` or `市…` agency is built on (for 、-chains of posts), else None.
-    title, title_start: a person's title as written (副市长) and its offset (title-name; title only for
+    title, title_start: a person's title as written (主任, 院士) and its offset (title-name; title only for
       name-honorific), else "" and -1.
     qualified: the name was qualified by the document's jurisdiction (extract.bodies).
     """

@@ -35,8 +35,8 @@ CHAIN_LOCAL_AGENCY = "chain-local-agency"
 
 # ------------------------------------------------------------------ gazetteer, abbreviations, generic units
 def gazetteer_names(p: NamePatterns, scan: Scan) -> None:
-    """Phrase-matcher spans the gazetteer knows: collective terms (两省一市) and entries, with counties,
-    short forms and context-only aliases checked against the text around them."""
+    """Phrase-matcher spans the gazetteer knows: collective terms (两省一市) and entries, checked in context."""
+    # counties, short forms and context-only aliases need the text around them
     gaz, text = p.gaz, scan.text
     n = len(text)
     ctx_cache: dict[str, bool] = {}
@@ -165,8 +165,7 @@ def place_rule(name: str):
 
 
 def place_names(p: NamePatterns, scan: Scan) -> None:
-    """Names written right after a place (上海市发展改革委, 江苏省委, 南京海关, 苏州高新区): on each place
-    hit, the first of `PLACE_RULES` that claims it."""
+    """Names written right after a place (上海市发展改革委, 江苏省委): the first of PLACE_RULES that claims it."""
     for i, h in enumerate(scan.place_hits):
         for _, rule in PLACE_RULES:
             if rule(p, scan, i, h):
@@ -175,8 +174,7 @@ def place_names(p: NamePatterns, scan: Scan) -> None:
 
 @place_rule(DISTRIBUTIVE_LIST)
 def distributive_list(p: NamePatterns, scan: Scan, i: int, h: Hit) -> bool:
-    """`两省一市发展改革、规划资源部门` → every member × every department (shared suffix); a collective
-    term takes no other place rule."""
+    """`两省一市发展改革、规划资源部门` → every member × every department; a collective takes no other rule."""
     if not h.collective:
         return False
     m = p.dept_list_re.match(scan.text, h.end)
@@ -305,8 +303,7 @@ def _bracket_targets(p: NamePatterns, head: str, places: list[str], rest: str, t
 
 
 def bracketed_place_names(p: NamePatterns, scan: Scan) -> None:
-    """Names carrying places in brackets: 中国（浦东、杭州等）知识产权保护中心 → one body per place,
-    中德（太仓）中小企业合作区 (not 中国（上海）自贸试验区, the FTZ itself)."""
+    """Names with places in brackets: 中国（浦东、杭州等）知识产权保护中心 → one body per place."""
     text = scan.text
     for m in p.bracket_re.finditer(text):
         full = text[m.start():m.end()].replace(" ", "")
@@ -352,8 +349,8 @@ def place_list_zones(p: NamePatterns, scan: Scan) -> None:
 
 
 def branches(p: NamePatterns, scan: Scan) -> None:
-    """`国家药品监督管理局药品审评检查长三角分中心、医疗器械技术审评检查长三角分中心`: branches of a
-    national body named right after it; later list items inherit the parent."""
+    """Branches right after a national body: 国家药品监督管理局药品审评检查长三角分中心、医疗器械…分中心."""
+    # later list items inherit the parent
     text = scan.text
     agencies = {h.end: h for h in scan.hits if h.rule == GAZETTEER and h.targets and
                 h.targets[0].type in ("Agency", "Customs")}
@@ -378,8 +375,7 @@ def branches(p: NamePatterns, scan: Scan) -> None:
 
 # ------------------------------------------------------------------ a city's or province's own agencies
 def local_agencies(p: NamePatterns, scan: Scan) -> None:
-    """`市发展改革委` / `省政府` inside a city's or province's own document, or right after it is named
-    (江苏省委、省政府)."""
+    """`市发展改革委` / `省政府`: an agency of the city or province just named, else of the document's own."""
     text = scan.text
     for m in p.local_re.finditer(text):
         s = m.start()
@@ -417,8 +413,7 @@ def _local_owner(pos: int, level: str, place_hits: list[Hit], doc_place: Target 
 
 # ------------------------------------------------------------------ on the settled hits
 def requalify_chain(p: NamePatterns, scan: Scan) -> None:
-    """`上海市政府副秘书长、发展改革委主任`: a ministry's short form right after a local body's post is
-    that place's department (上海市发展和改革委员会)."""
+    """`上海市政府副秘书长、发展改革委主任`: a ministry's short form after a local post is that place's department."""
     text = scan.text
     last_place: Target | None = None
     last_end = -10

@@ -9,8 +9,8 @@ NAME_SUFFIX = "name-suffix"
 
 
 def organisations(p: NamePatterns, scan: Scan) -> None:
-    """`依托复旦大学建立上海数学中心`, `长三角G60科创走廊联席会议`: a name ending in an organisation suffix,
-    starting after a delimiter or a cue word (依托, 建立, 和 …), whichever leaves a plausible name."""
+    """Unknown bodies by their suffix (向中国证券投资基金业协会申请登记, “环太湖科创圈、吴淞江科创带”)."""
+    # the name starts after a delimiter or a cue word (依托, 建立, 和 …), whichever leaves a plausible name
     text = scan.text
     name_ends = {h.end for h in scan.hits if h.kind == "name"}
     for m in p.org_suffix_re.finditer(text):

@@ -14,7 +14,7 @@ FIRST_PERSON = "first-person"
 
 
 def titled_people(p: NamePatterns, scan: Scan) -> None:
-    """`<title><name>` before a speech verb or punctuation: 副市长张为表示 → Person 张为 (title 副市长)."""
+    """`<title><name>` before a speech verb or punctuation: 发展改革委主任华源介绍 → Person 华源 (title 主任)."""
     for m in p.person_re.finditer(scan.text):
         name = m.group("name")
         scan.hits.append(Hit(m.start("name"), m.end("name"), name, [Target("Person", name)], TITLE_NAME,
@@ -22,7 +22,7 @@ def titled_people(p: NamePatterns, scan: Scan) -> None:
 
 
 def honorific_people(p: NamePatterns, scan: Scan) -> None:
-    """`<organisation><name><honorific>` (…公司王明先生): the name before the honorific."""
+    """`<…大学/公司/中心><name><院士/教授…>` (苏州大学李述汤院士): the name before the honorific."""
     for m in p.honorific_re.finditer(scan.text):
         name = m.group("name")
         scan.hits.append(Hit(m.start("name"), m.end("name"), name, [Target("Person", name)], NAME_HONORIFIC,
@@ -30,7 +30,7 @@ def honorific_people(p: NamePatterns, scan: Scan) -> None:
 
 
 def speaker_turns(p: NamePatterns, scan: Scan) -> None:
-    """Q&A turns whose speaker label is a person's name (`张为：…`, `李明（市发展改革委）：…`)."""
+    """Q&A turns whose speaker label is a person's name (`华源:…`), not a known name (`人民日报:…`)."""
     for s, e, spk, level in scan.speakers:
         base = re.sub(r"[（(].*$", "", spk)
         if is_person_name(p, base) and p.gaz.lookup(base) is None:

@@ -48,7 +48,7 @@ STAGES = {
     "recognise": ["gazetteer", "hits", "name_patterns", "name_rules", "org_rules", "person_rules", "recognise",
                   "areas"],
     "resolve": ["jurisdiction", "bodies"],
-    "relate": ["duties", "relations", "follows"],
+    "relate": ["duties", "graph_builder", "role_rules", "relation_rules", "relations", "follows"],
     "pipeline": ["pipeline", "api", "score", "__init__"],
 }
 

@@ -2,6 +2,12 @@
 
     .venv/bin/python bench/bench_app.py            # AppTest (server side) + real browser
     .venv/bin/python bench/bench_app.py --no-browser
+    .venv/bin/python bench/bench_app.py --scale 1 [--backend memory|neo4j|both]   # seed graph vs ~105k nodes
+
+With `--scale S` every page is measured on the seed graph and on the seeds plus the synthetic corpus
+of bench/synthetic.py at scale S (S=1: ≈105k nodes, ≈365k relationships), both built through the
+public path (`kg build file.jsonl --reset`), in one run, on each backend asked for (Neo4j: the
+project's local engine, or NEO4J_URI); the table gives each page's ratio scale/seed.
 
 Measured:
 - server: AppTest script time of each page with cold query caches (st.cache_data cleared, the store
@@ -74,11 +80,11 @@ def build_hub_graph(path: Path, clauses: int = 250) -> str:
 
 # -- server side (AppTest) ----------------------------------------------------------------------
 
-def apptest_times(data: Path, repeat: int = 3) -> dict[str, dict[str, float]]:
+def apptest_times(data: Path, repeat: int = 3, env: dict[str, str] | None = None) -> dict[str, dict[str, float]]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    os.environ.update(KG_BACKEND="memory", KG_DATA=str(data))
+    os.environ.update(env or {"KG_BACKEND": "memory", "KG_DATA": str(data)})
     st.cache_resource.clear()
     st.cache_data.clear()
     at = AppTest.from_file(APP, default_timeout=300)
@@ -138,10 +144,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(data: Path):
+def serve(data: Path, backend_env: dict[str, str] | None = None):
     port = _free_port()
     env = dict(os.environ, KG_BACKEND="memory", KG_DATA=str(data))
     env.pop("NEO4J_URI", None)
+    env.update(backend_env or {})
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", APP, "--server.headless=true",
                              f"--server.port={port}", "--server.address=127.0.0.1",
                              "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
@@ -235,11 +242,103 @@ def browser_explore(base: str, browser, hub_id: str, cap: int = 600) -> dict[str
             "pan_frame_p95_ms": p95, "frames": len(frames)}
 
 
+# -- scale: the seed graph against ~100k nodes, same pages, same run --------------------------------
+
+def write_scale_file(path: Path, scale: float) -> int:
+    """The seeds' extraction plus the synthetic corpus, as extraction-contract JSON Lines."""
+    import extract
+    from bench.synthetic import corpus
+    n = 0
+    with open(path, "w", encoding="utf-8") as fh:
+        for p in sorted((ROOT / "seeds").glob("*.txt")):
+            fh.write(extract.extract_path(p).to_json() + "\n")
+            n += 1
+        for g in (corpus(scale=scale) if scale > 0 else ()):
+            fh.write(g.to_json() + "\n")
+            n += 1
+    return n
+
+
+def kg_build(source: Path, env: dict[str, str]) -> float:
+    """`kg build <source> --reset` into the store `env` names; seconds."""
+    t = time.perf_counter()
+    subprocess.run([str(Path(sys.executable).with_name("kg")), "build", str(source), "--reset"],
+                   env=dict(os.environ, **env), cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t
+
+
+def backend_env(backend: str, data: Path) -> dict[str, str]:
+    if backend == "memory":
+        return {"KG_BACKEND": "memory", "KG_DATA": str(data)}
+    from graph import local_neo4j
+    uri = os.environ.get("NEO4J_URI") or local_neo4j.ensure_running()
+    return {"KG_BACKEND": "neo4j", "NEO4J_URI": uri}
+
+
+def scale_run(args, tmp: Path) -> dict:
+    """Per backend: build seeds, measure pages; build seeds + synthetic, measure pages again."""
+    seed_file = tmp / "seed.jsonl"
+    write_scale_file(seed_file, 0)
+    big_file = tmp / "scale.jsonl"
+    docs = write_scale_file(big_file, args.scale)
+    results: dict = {"scale": args.scale, "documents": docs}
+    backends = ["memory", "neo4j"] if args.backend == "both" else [args.backend]
+    browser = None
+    if not args.no_browser:
+        from playwright.sync_api import sync_playwright
+        pw = sync_playwright().start()
+        browser = pw.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+    try:
+        for backend in backends:
+            for name, source in (("seed", seed_file), ("scale", big_file)):
+                data = tmp / f"{backend}-{name}.json"
+                env = backend_env(backend, data)
+                build_s = kg_build(source, env)
+                from graph.config import StoreConfig
+                with StoreConfig.from_env(env).open() as store:
+                    stats = store.stats()
+                row = {"build_s": build_s, "nodes": stats.total_nodes, "relationships": stats.total_relationships,
+                       "server": apptest_times(data, repeat=args.repeat, env=env)}
+                if browser is not None:
+                    with serve(data, env) as base:
+                        row["browser"] = browser_times(base, browser, warm=False)
+                results[f"{backend}/{name}"] = row
+                print(f"{backend}/{name}: {stats.total_nodes} nodes, {stats.total_relationships} relationships, "
+                      f"built in {build_s:.1f} s", flush=True)
+    finally:
+        if browser is not None:
+            browser.close()
+            pw.stop()
+    print(f"\n{'backend':<8} {'page':<10} {'seed s':>7} {'scale s':>8} {'ratio':>6} | "
+          f"{'browser seed':>12} {'scale':>6} {'ratio':>6}")
+    for backend in backends:
+        seed, big = results[f"{backend}/seed"], results[f"{backend}/scale"]
+        for page in ["_first_run_overview", *PAGES]:
+            a, b = seed["server"][page]["median_s"], big["server"][page]["median_s"]
+            line = f"{backend:<8} {page.strip('_'):<10} {a:7.2f} {b:8.2f} {b / a:6.2f}"
+            if "browser" in seed and page in seed["browser"]:
+                x, y = seed["browser"][page]["drawn_s"], big["browser"][page]["drawn_s"]
+                line += f" | {x:12.2f} {y:6.2f} {y / x:6.2f}"
+            print(line)
+    return results
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--no-browser", action="store_true")
     ap.add_argument("--chromium", default="/usr/bin/chromium")
+    ap.add_argument("--scale", type=float, default=None, help="compare the seed graph with seeds + synthetic × S")
+    ap.add_argument("--backend", choices=("memory", "neo4j", "both"), default="memory")
+    ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
+    if args.scale is not None:
+        with tempfile.TemporaryDirectory(prefix="kg-bench-scale-") as tmp:
+            results = scale_run(args, Path(tmp))
+        out = ROOT / "bench" / "results"
+        out.mkdir(exist_ok=True)
+        (out / f"app_scale_{args.backend}.json").write_text(json.dumps(results, ensure_ascii=False, indent=1),
+                                                            encoding="utf-8")
+        return 0
     results: dict = {}
     with tempfile.TemporaryDirectory(prefix="kg-bench-app-") as tmp:
         seed, hub = Path(tmp) / "seed.json", Path(tmp) / "hub.json"

@@ -21,13 +21,14 @@ from __future__ import annotations
 import re
 import threading
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Callable
 
 from extract.gazetteer import Gazetteer, load_gazetteer
 from extract.lexicon import cues, read_jsonl
 from extract.jurisdiction import Jurisdiction, JurisdictionReader, Place, load_jurisdiction_reader, name_prefix
+from extract.name_rules import DISTRIBUTIVE_LIST, GAZETTEER
 from extract.recognise import Hit, Target
 
 CJK = "\u4e00-\u9fff"
@@ -359,7 +360,7 @@ class BodyGrammar:
             if res == "generic":
                 out.append(Hit(s, e, item, [], "generic-unit", "generic"))
             elif isinstance(res, Target) and res is not known:
-                out.append(Hit(s, e, item, [res], "body-grammar", "name", {"jurisdiction": True}))
+                out.append(Hit(s, e, item, [res], "body-grammar", "name", qualified=True))
         return out
 
     GROUP_HEADS = ("工作小组", "领导小组", "工作专班", "专班", "指挥部")
@@ -367,7 +368,7 @@ class BodyGrammar:
 
     def group_anaphora(self, text: str, named: list[Hit]) -> list[Hit]:
         """`工作小组` after a named working group (区土地储备成本认定工作小组) is that group."""
-        groups = sorted((h for h in named if h.cls == "name" and h.targets
+        groups = sorted((h for h in named if h.kind == "name" and h.targets
                          and h.targets[0].name.endswith(self.GROUP_HEADS)), key=lambda h: h.start)
         if not groups:
             return []
@@ -381,7 +382,8 @@ class BodyGrammar:
                 continue
             if m.start() > 0 and "\u4e00" <= text[m.start() - 1] <= "\u9fff" and text[m.start() - 1] not in "由经该和与及、将对向在并为是":
                 continue   # part of another name (…领导小组 of some other group)
-            out.append(Hit(m.start(), m.end(), m.group(0), g.targets, "group-anaphora", "name", g.extra))
+            out.append(replace(g, start=m.start(), end=m.end(), text=m.group(0), rule="group-anaphora",
+                               kind="name"))
         return out
 
     def list_continuations(self, text: str, heads: list[Hit], jur: Jurisdiction | None) -> list[Hit]:
@@ -395,7 +397,7 @@ class BodyGrammar:
                 if found is None:
                     break
                 end, res = found
-                out.append(Hit(p + 1, end, text[p + 1:end], [res], "relative-list", "name", {"jurisdiction": True}))
+                out.append(Hit(p + 1, end, text[p + 1:end], [res], "relative-list", "name", qualified=True))
                 p = end
         return out
 
@@ -515,7 +517,7 @@ class BodyGrammar:
             if not self.duty_follow.match(text, tail):
                 continue
             for a, b, res in found:
-                out.append(Hit(a, b, text[a:b], [res], "subject-name", "name", {"jurisdiction": True}))
+                out.append(Hit(a, b, text[a:b], [res], "subject-name", "name", qualified=True))
         return out
 
     def running_names(self, text: str, jur: Jurisdiction | None) -> list[Hit]:
@@ -535,13 +537,13 @@ class BodyGrammar:
                 for a, b in ((s, s + 2), (s + 2, pair.end())):
                     res = self.resolve(text[a:b], jur)
                     if isinstance(res, Target):
-                        out.append(Hit(a, b, text[a:b], [res], "relative-name", "name", {"jurisdiction": True}))
+                        out.append(Hit(a, b, text[a:b], [res], "relative-name", "name", qualified=True))
                 continue
             found = self._name_at(text, s, jur, None)
             if found is None:
                 continue
             e, res = found
-            out.append(Hit(s, e, text[s:e], [res], "relative-name", "name", {"jurisdiction": True}))
+            out.append(Hit(s, e, text[s:e], [res], "relative-name", "name", qualified=True))
         return out
 
     def augment(self, text: str, hits: list[Hit], jur: Jurisdiction | None, notes: list,
@@ -551,11 +553,11 @@ class BodyGrammar:
         places inside a qualified body that is not theirs (岳阳 in 岳阳街道) dropped."""
         from extract.recognise import Recogniser
         hits = self.localise(hits, jur)
-        hits_at = {(h.start, h.end): h for h in hits if h.cls != "generic"}
+        hits_at = {(h.start, h.end): h for h in hits if h.kind != "generic"}
         starts_at: dict[int, list[tuple[int, int]]] = {}
         for k in hits_at:
             starts_at.setdefault(k[0], []).append(k)
-        multi = sorted((h.start, h.end) for h in hits if len(h.targets) > 1 or h.rule == "distributive-list")
+        multi = sorted((h.start, h.end) for h in hits if len(h.targets) > 1 or h.rule == DISTRIBUTIVE_LIST)
         multi_starts = [a for a, _ in multi]
 
         def spans_over(s: int, e: int) -> bool:
@@ -576,7 +578,7 @@ class BodyGrammar:
         if kind in ("policy", "plan"):     # news and transcripts name bodies in prose, not as duties
             running += self.subject_names(text, jur)
         added += running + self.list_continuations(text, running, jur)
-        forms = {h.text: h for h in added if h.cls == "name" and len(h.text) >= 3}
+        forms = {h.text: h for h in added if h.kind == "name" and len(h.text) >= 3}
         for h in list(forms.values()):
             # the same body written without its prefix (区X工作小组 … 由X工作小组初审)
             rel = self.relative_prefix(h.text)
@@ -586,18 +588,18 @@ class BodyGrammar:
             form_re = re.compile("|".join(map(re.escape, sorted(forms, key=len, reverse=True))))
             for m in form_re.finditer(text):
                 h = forms[m.group(0)]
-                added.append(Hit(m.start(), m.end(), h.text, h.targets, h.rule, "name", h.extra))
+                added.append(replace(h, start=m.start(), end=m.end(), kind="name"))
         if not added:
             return hits
         added += self.group_anaphora(text, added)
         out = Recogniser._settle(hits + added, text)
-        qualified = [h for h in out if h.extra.get("jurisdiction")]
+        qualified = [h for h in out if h.qualified]
         if not qualified:
             return out
         q_starts = [q.start for q in qualified]   # settled names do not overlap: one candidate each
         keep = []
         for h in out:
-            if h.cls == "place":
+            if h.kind == "place":
                 i = bisect_right(q_starts, h.start) - 1
                 inside = qualified[i] if i >= 0 and h.end <= qualified[i].end else None
                 if inside is not None and not any(t.name in inside.targets[0].name for t in h.targets):
@@ -626,10 +628,10 @@ class BodyGrammar:
         out = []
         for h in hits:
             t = h.targets[0] if len(h.targets) == 1 else None
-            if t is not None and h.rule == "gazetteer" and t.type == "Agency" and not self._stays(t, h.text):
+            if t is not None and h.rule == GAZETTEER and t.type == "Agency" and not self._stays(t, h.text):
                 res = self.resolve(h.text, jur)
                 if isinstance(res, Target):
-                    h = Hit(h.start, h.end, h.text, [res], "localised", "name", {"jurisdiction": True})
+                    h = Hit(h.start, h.end, h.text, [res], "localised", "name", qualified=True)
             out.append(h)
         return out
 

@@ -42,6 +42,7 @@ class Duty:
     rule: str = ""
 
 
+RUNNING_DUTY_MODAL = "running-duty-modal"     # rule id of a bare obligation (X须…), matched in extract.role_rules
 DUTY_RULES: list[tuple[str, Callable]] = []
 SENTENCE_RULES = frozenset({"working-group", "group-members"})   # tried once per sentence
 
@@ -248,7 +249,7 @@ def subject_duty(reader: DutyReader, text: str, start: int, end: int, actor_at, 
         role = "RESPONSIBLE_FOR"
     elif modal and via != "经":
         role = "RESPONSIBLE_FOR"         # X须…/X要…/X应当…: an obligation whatever the verb
-        rule = "running-duty-modal"
+        rule = RUNNING_DUTY_MODAL
     else:
         return None
     if via == "经" and role != "RESPONSIBLE_FOR":

@@ -98,6 +98,7 @@ def score(which: str = "all", graphs: dict[str, DocumentGraph] | None = None,
     """Run the extractor over every gold document and compare; returns metric name → PRF.
     `per_doc`, when given, is filled with document → metric name → PRF."""
     from extract import extract_path
+    from extract.relation_rules import JURISDICTION_PARENT
     res: dict[str, PRF] = {}
     doc = ""
 
@@ -126,7 +127,7 @@ def score(which: str = "all", graphs: dict[str, DocumentGraph] | None = None,
             grels.setdefault(r["type"], set()).add((r["source"], r["target"]))
         prels: dict[str, set] = {}
         for r in g.relations:
-            if r.type in UNSCORED_RELS or r.rule == "jurisdiction-parent":
+            if r.type in UNSCORED_RELS or r.rule == JURISDICTION_PARENT:
                 continue   # a body → its jurisdiction's place is structure, not a stated fact (GUIDELINES)
             prels.setdefault(r.type, set()).add((refs.get(r.source, r.source), refs.get(r.target, r.target)))
         for t in sorted(set(grels) | set(prels)):

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from graph.model import LABELS, REL_TYPES, DocumentGraph, Entity, check_label, check_rel_type, doc_stem
+from graph.model import DocumentGraph, Entity, check_label, check_rel_type, doc_stem
 from graph.search_rank import search_keys, search_text
 
 # Property names the stores use themselves; an entity property with one of these names is renamed.

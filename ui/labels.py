@@ -1,7 +1,7 @@
 """Display helpers: colours per label, Chinese names of labels and roles, captions."""
 from __future__ import annotations
 
-from graph.model import LABELS, REL_TYPES, ROLE_LABELS_ZH
+from graph.model import LABELS, REL_TYPES, ROLE_LABELS_ZH, doc_stem
 from graph.store import NodeView
 
 LABEL_COLOURS: dict[str, str] = {

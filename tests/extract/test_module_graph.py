@@ -45,9 +45,10 @@ STAGES = {
     "read": ["table_model", "reader"],
     "normalise": ["normalise"],
     "structure": ["structure", "notes", "tables", "loader"],
-    "recognise": ["gazetteer", "recognise", "areas"],
+    "recognise": ["gazetteer", "hits", "name_patterns", "name_rules", "org_rules", "person_rules", "recognise",
+                  "areas"],
     "resolve": ["jurisdiction", "bodies"],
-    "relate": ["duties", "relations", "follows"],
+    "relate": ["duties", "graph_builder", "role_rules", "relation_rules", "relations", "follows"],
     "pipeline": ["pipeline", "api", "score", "__init__"],
 }
 

@@ -17,7 +17,7 @@ import re
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import networkx as nx
 
@@ -32,6 +32,7 @@ from graph.store import (ActorLoad, AreaLoad, EdgeView, GraphStore, Hierarchy, M
 
 FORMAT = "yrd-policy-graph/1"
 _ROLES = frozenset(ROLE_TYPES)
+MEMO_ENTRIES = 256
 _PLACES = frozenset({"Province", "City", "County", "Zone"})
 _LINKS = frozenset({"LOCATED_IN", "SUBORDINATE_TO", "PART_OF"})
 _TMP_SUFFIX = ".tmp"
@@ -45,7 +46,8 @@ class MemoryStore(GraphStore):
         self._g: nx.MultiDiGraph | None = None
         self._stamp: tuple[int, int, int] | None = None
         self._index: _SearchIndex | None = None
-        self._facts: tuple[nx.MultiDiGraph, list[analytics.RoleFact]] | None = None
+        self._memo_graph: nx.MultiDiGraph | None = None
+        self._memo_values: dict[tuple, Any] = {}
         self._mutex = threading.RLock()
 
     # -- persistence -------------------------------------------------------------------------
@@ -212,24 +214,27 @@ class MemoryStore(GraphStore):
 
     # -- backend-specific reads ------------------------------------------------------------------
     def stats(self) -> Stats:
-        g = self.graph
-        labels: dict[str, int] = {}
-        for _n, lab in g.nodes(data="label"):
-            labels[lab] = labels.get(lab, 0) + 1
-        types: dict[str, int] = {}
-        for _s, _t, k in g.edges(keys=True):
-            types[k] = types.get(k, 0) + 1
-        return stats_from_counts(labels, types)
+        def compute(g: nx.MultiDiGraph) -> Stats:
+            labels: dict[str, int] = {}
+            for _n, lab in g.nodes(data="label"):
+                labels[lab] = labels.get(lab, 0) + 1
+            types: dict[str, int] = {}
+            for _s, _t, k in g.edges(keys=True):
+                types[k] = types.get(k, 0) + 1
+            return stats_from_counts(labels, types)
+        st = self._memo(("stats",), compute)
+        return Stats(dict(st.nodes), dict(st.relationships), st.total_nodes, st.total_relationships)
 
     def documents(self) -> list[NodeView]:
-        g = self.graph
-        out = []
-        for n, lab in g.nodes(data="label"):
-            if lab == "Document":
-                v = self._view(g, n)
-                v.properties["clauses"] = sum(1 for _s, _t, k in g.out_edges(n, keys=True) if k == "HAS_CLAUSE")
-                out.append(v)
-        return sorted(out, key=lambda v: (str(v.properties.get("date") or ""), v.id))
+        def compute(g: nx.MultiDiGraph) -> list[NodeView]:
+            out = []
+            for n, lab in g.nodes(data="label"):
+                if lab == "Document":
+                    v = self._view(g, n)
+                    v.properties["clauses"] = sum(1 for _s, _t, k in g.out_edges(n, keys=True) if k == "HAS_CLAUSE")
+                    out.append(v)
+            return sorted(out, key=lambda v: (str(v.properties.get("date") or ""), v.id))
+        return [NodeView(v.id, v.label, v.name, dict(v.properties)) for v in self._memo(("documents",), compute)]
 
     def _node_ok(self, a: dict[str, Any], labels: list[str] | None, docs: list[str] | None,
                  areas: set[str] | None) -> bool:
@@ -250,47 +255,66 @@ class MemoryStore(GraphStore):
                  if s in keep and t in keep and self._edge_ok(k, a, types, docs)]
         return Subgraph(nodes=sort_nodes(nodes.values()), edges=_named(sort_edges(edges), nodes))
 
-    # -- aggregations: over role facts computed once per loaded graph ----------------------------
-    def _role_facts(self) -> list[analytics.RoleFact]:
-        """Every role relation to a measure, cached for the graph object in memory (a merge, reset
-        or reload makes a new graph object, so the cache can never be stale)."""
+    # -- aggregations: memoised per graph object (a merge, reset or reload makes a new one) ------
+    def _memo(self, key: tuple, compute: Callable[[nx.MultiDiGraph], Any]) -> Any:
+        """A result computed once per graph object in memory: a merge, reset or reload makes a new
+        graph object, so a memoised aggregate can never be stale. At most MEMO_ENTRIES are kept."""
         g = self.graph
         with self._mutex:
-            if self._facts is None or self._facts[0] is not g:
-                nodes = g.nodes
-                facts = [analytics.RoleFact(s, nodes[s]["name"], nodes[s]["label"], k, t,
-                                            frozenset(e["doc_id"] for e in a["evidence"]),
-                                            tuple(str(x) for x in nodes[t]["props"].get("areas") or ()))
-                         for s, t, k, a in g.edges(keys=True, data=True)
-                         if k in _ROLES and nodes[t]["label"] in MEASURE_LABELS]
-                self._facts = (g, facts)
-            return self._facts[1]
+            if self._memo_graph is not g:
+                self._memo_graph, self._memo_values = g, {}
+            if key not in self._memo_values:
+                if len(self._memo_values) >= MEMO_ENTRIES:
+                    self._memo_values.clear()
+                self._memo_values[key] = compute(g)
+            return self._memo_values[key]
+
+    def _role_facts(self) -> list[analytics.RoleFact]:
+        """Every role relation to a measure, with the documents of its evidence and the measure's areas."""
+        def compute(g: nx.MultiDiGraph) -> list[analytics.RoleFact]:
+            nodes = g.nodes
+            return [analytics.RoleFact(s, nodes[s]["name"], nodes[s]["label"], k, t,
+                                       frozenset(e["doc_id"] for e in a["evidence"]),
+                                       tuple(str(x) for x in nodes[t]["props"].get("areas") or ()))
+                    for s, t, k, a in g.edges(keys=True, data=True)
+                    if k in _ROLES and nodes[t]["label"] in MEASURE_LABELS]
+        return self._memo(("facts",), compute)
+
+    def _selected(self, documents: Sequence[str] | None, areas: Sequence[str] | None) -> list[analytics.RoleFact]:
+        return analytics.select(self._role_facts(), documents, areas) if documents or areas else self._role_facts()
+
+    @staticmethod
+    def _filter_key(documents: Sequence[str] | None, areas: Sequence[str] | None) -> tuple:
+        return (tuple(sorted(doc_filter(documents) or ())), tuple(sorted(set(areas or ()))))
 
     def role_load(self, documents: Sequence[str] | None = None,
                   areas: Sequence[str] | None = None) -> list[ActorLoad]:
-        return analytics.role_load(analytics.select(self._role_facts(), documents, areas))
+        key = ("role_load", self._filter_key(documents, areas))
+        return list(self._memo(key, lambda g: analytics.role_load(self._selected(documents, areas))))
 
     def co_responsible(self, documents: Sequence[str] | None = None, areas: Sequence[str] | None = None,
                        limit: int = 15) -> list[Pair]:
-        return analytics.co_responsible(analytics.select(self._role_facts(), documents, areas), limit)
+        key = ("co_responsible", self._filter_key(documents, areas), limit)
+        return list(self._memo(key, lambda g: analytics.co_responsible(self._selected(documents, areas), limit)))
 
     def area_load(self, documents: Sequence[str] | None = None, areas: Sequence[str] | None = None,
                   top: int = 15) -> list[AreaLoad]:
-        return analytics.area_load(analytics.select(self._role_facts(), documents, areas), top)
+        key = ("area_load", self._filter_key(documents, areas), top)
+        return list(self._memo(key, lambda g: analytics.area_load(self._selected(documents, areas), top)))
 
     def document_load(self) -> dict[str, int]:
-        return analytics.document_load(self._role_facts())
+        return dict(self._memo(("document_load",), lambda g: analytics.document_load(self._role_facts())))
 
     def hierarchy(self) -> Hierarchy:
-        g = self.graph
-        places = [self._view(g, n) for n, lab in g.nodes(data="label") if lab in _PLACES]
-        links = [(s, k, t) for s, t, k in g.edges(keys=True) if k in _LINKS]
-        return Hierarchy(places=sort_nodes(places), links=sorted(links))
+        def compute(g: nx.MultiDiGraph) -> Hierarchy:
+            places = [self._view(g, n) for n, lab in g.nodes(data="label") if lab in _PLACES]
+            links = [(s, k, t) for s, t, k in g.edges(keys=True) if k in _LINKS]
+            return Hierarchy(places=sort_nodes(places), links=sorted(links))
+        return self._memo(("hierarchy",), compute)
 
     def areas(self) -> list[str]:
-        g = self.graph
-        return sorted({str(x) for _n, a in g.nodes(data=True) if a["label"] in MEASURE_LABELS
-                       for x in a["props"].get("areas") or ()})
+        return list(self._memo(("areas",), lambda g: sorted(
+            {str(x) for _n, a in g.nodes(data=True) if a["label"] in MEASURE_LABELS for x in a["props"].get("areas") or ()})))
 
     def count(self, labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None,
               documents: Sequence[str] | None = None, areas: Sequence[str] | None = None) -> tuple[int, int]:

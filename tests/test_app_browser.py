@@ -120,6 +120,18 @@ def click_node(page, frame, node_id: str, double: bool = False) -> None:
     (page.mouse.dblclick if double else page.mouse.click)(iframe["x"] + cy[0] + x, iframe["y"] + cy[1] + y)
 
 
+def click_map_place(page, name: str, label: str) -> None:
+    """Click the map where a place's point falls in the view the map opens on (ui.geo.fit_view)."""
+    from ui import geo
+
+    box = page.locator("[data-testid='stDeckGlJsonChart']").bounding_box()
+    view = geo.fit_view(geo.bbox(geo.regions("province")), *geo.VIEW_SIZE)
+    x, y = geo.to_pixel(*geo.locate(name, label), view, box["width"], box["height"])
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    page.wait_for_timeout(300)
+    page.mouse.click(box["x"] + x, box["y"] + y)
+
+
 def exported_elements(page, frame) -> list[dict]:
     """Elements currently on the canvas, via the component's own JSON export button."""
     with page.expect_download(timeout=30_000) as dl:
@@ -220,4 +232,11 @@ def test_browser_search_explore_expand_export(browser_graph, tmp_path):
             if name == "map":
                 page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=60_000)
             page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+            if name == "map":  # click 杭州市's outline: the place box and the measure list follow
+                click_map_place(page, "杭州市", "City")
+                wait_for_app(page)
+                page.locator("[data-testid='stMarkdown']").filter(has_text="项措施 measures").filter(
+                    has_text="杭州市").wait_for(timeout=30_000)
+                page.get_by_text("杭州海关").first.wait_for(state="attached", timeout=30_000)
+                page.screenshot(path=str(ARTIFACTS / "map-clicked.png"))
         assert not errors, errors

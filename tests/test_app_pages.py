@@ -168,6 +168,23 @@ def test_map_lists_places_and_their_measures(seed_env):
     assert len(at.dataframe[0].value) > 0
 
 
+def map_regions(at: AppTest) -> dict[str, str]:
+    """Filled regions of the page's map: place → level (from the deck.gl JSON the page sends)."""
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    regions = next(layer for layer in spec["layers"] if layer["id"] == "regions")
+    return {f["properties"]["place"]: f["properties"]["level"] for f in regions["data"]["features"]}
+
+
+def test_map_colours_cities_or_provinces_by_their_measures(seed_env):
+    at = run_page("map")
+    no_errors(at)
+    # 上海市 fills its city outline (a municipality); 江苏省/浙江省 stay bubbles at city level.
+    assert map_regions(at) == {"上海市": "city", "南京市": "city", "杭州市": "city"}
+    at.toggle(key="map_by_province").set_value(True).run()
+    no_errors(at)
+    assert map_regions(at) == {"上海市": "province", "江苏省": "province", "浙江省": "province"}
+
+
 def test_console_is_explained_on_the_embedded_store(seed_env):
     at = run_page("console")
     no_errors(at)

@@ -98,18 +98,24 @@ def compare_documents(scope: Subgraph, doc_a: str, doc_b: str) -> pd.DataFrame:
 
 
 class PlaceResolver:
-    """Attributes an actor to a place: itself if a place, else a place whose name or alias prefixes
-    the actor's name (上海海关 → 上海市), from the graph first, then from the national coordinates."""
+    """Attributes an actor to a place: itself if a place; else the nearest place up its LOCATED_IN /
+    SUBORDINATE_TO links (上海市青浦区发展改革委 → 青浦区); else a place whose name or alias prefixes the
+    actor's name (上海海关 → 上海市), from the graph's places first, then from the national coordinates.
+    Works on the store's `Hierarchy` (places and their links), never on the whole graph."""
 
-    def __init__(self, everything: Subgraph) -> None:
-        self.nodes = {n.id: n for n in everything.nodes}
+    def __init__(self, hierarchy: Hierarchy) -> None:
+        self.nodes = {n.id: n for n in hierarchy.places}
+        self.links = hierarchy.links
+        self.up: dict[str, list[str]] = defaultdict(list)
         self.parent: dict[str, str] = {}
-        for e in everything.edges:
-            if e.type == "LOCATED_IN" and e.source in self.nodes and e.target in self.nodes:
-                self.parent.setdefault(e.source, e.target)
+        for source, rel, target in hierarchy.links:
+            if rel in ("LOCATED_IN", "SUBORDINATE_TO"):
+                self.up[source].append(target)
+            if rel == "LOCATED_IN" and source in self.nodes and target in self.nodes:
+                self.parent.setdefault(source, target)
         self.prefixes: list[tuple[str, str]] = []  # (prefix, place name)
         self.place_by_name: dict[str, NodeView] = {}
-        for n in everything.nodes:
+        for n in hierarchy.places:
             if n.label in PLACE_LABELS:
                 self.place_by_name[n.name] = n
                 for form in [n.name, *(n.properties.get("aliases") or [])]:
@@ -126,6 +132,16 @@ class PlaceResolver:
     def place_of(self, actor_id: str, name: str, label: str) -> str | None:
         if label in PLACE_LABELS:
             return name
+        seen, queue = {actor_id}, list(self.up.get(actor_id, ()))
+        while queue:                       # nearest place up the links, breadth first
+            cur = queue.pop(0)
+            if cur in seen:
+                continue
+            seen.add(cur)
+            node = self.nodes.get(cur)
+            if node is not None and node.label in PLACE_LABELS:
+                return node.name
+            queue.extend(sorted(self.up.get(cur, ())))
         for prefix, place in self.prefixes:
             if name.startswith(prefix):
                 return place
@@ -180,51 +196,53 @@ class PlacePoint:
     province: str
     lng: float
     lat: float
-    measures: int
+    measures: int       # role relations (responsibilities) of the actors attributed to the place
     actors: int
 
 
-def place_points(df: pd.DataFrame, resolver: PlaceResolver, everything: Subgraph,
-                 by_province: bool = False) -> tuple[list[PlacePoint], pd.DataFrame]:
-    """Map points sized by distinct measures of the actors attributed to each place, and the
-    responsibility rows with their place column (for the measure list of a selected place)."""
-    if df.empty:
-        return [], df.assign(place=[])
-    places = [resolver.place_of(a, n, lab) for a, n, lab in zip(df.actor_id, df.actor, df.actor_label)]
-    if by_province:
-        places = [resolver.province_of(p) for p in places]
-    df = df.assign(place=places)
-    zones = _zone_centres(everything, resolver)
+def place_points(loads: list[ActorLoad], resolver: PlaceResolver, by_province: bool = False
+                 ) -> tuple[list[PlacePoint], dict[str, str]]:
+    """Map points sized by the responsibilities of the actors attributed to each place (the store's
+    `role_load`), and actor id → place (for the measure list of a selected place)."""
+    actor_place: dict[str, str] = {}
+    for ld in loads:
+        place = resolver.place_of(ld.id, ld.name, ld.label)
+        if by_province:
+            place = resolver.province_of(place)
+        if place:
+            actor_place[ld.id] = place
+    zones = _zone_centres(resolver)
+    for ld in loads:                      # zones (示范区) are actors too: at the centre of their counties
+        if ld.label == "Zone" and ld.name in zones and ld.id not in actor_place:
+            actor_place[ld.id] = ld.name
+    load_of = {ld.id: ld.total for ld in loads}
+    by_place: dict[str, list[str]] = defaultdict(list)
+    for actor, place in actor_place.items():
+        by_place[place].append(actor)
     points = []
-    for place, grp in df.dropna(subset=["place"]).groupby("place"):
+    for place, actors in by_place.items():
         node = resolver.place_by_name.get(place)
         label = node.label if node else (geo.coordinates().get(place, [{}])[0].get("level", "") or "").title()
-        parents = [p for p in (resolver.province_of(place),) if p]
-        xy = geo.locate(place, node.label if node else "", node.properties if node else {}, parents)
+        province = resolver.province_of(place) or ""
+        xy = geo.locate(place, node.label if node else "", node.properties if node else {},
+                        [province] if province else [])
         if xy is None and place in zones:
-            xy = zones[place]
+            xy, label = zones[place], "Zone"
         if xy is None:
             continue
-        points.append(PlacePoint(place, label, resolver.province_of(place) or "", xy[0], xy[1],
-                                 grp.measure_id.nunique(), grp.actor.nunique()))
-    # Zones (示范区) are actors too: place them at the centre of their member counties.
-    for zone, xy in zones.items():
-        grp = df[df.actor == zone]
-        if len(grp) and all(p.name != zone for p in points):
-            df.loc[grp.index, "place"] = zone
-            points.append(PlacePoint(zone, "Zone", "", xy[0], xy[1], grp.measure_id.nunique(), 1))
-    return sorted(points, key=lambda p: -p.measures), df
+        points.append(PlacePoint(place, label, province, xy[0], xy[1], sum(load_of[a] for a in actors), len(actors)))
+    return sorted(points, key=lambda p: (-p.measures, p.name)), actor_place
 
 
-def _zone_centres(everything: Subgraph, resolver: PlaceResolver) -> dict[str, tuple[float, float]]:
+def _zone_centres(resolver: PlaceResolver) -> dict[str, tuple[float, float]]:
     members: dict[str, list[tuple[float, float]]] = defaultdict(list)
     nodes = resolver.nodes
-    for e in everything.edges:
-        if e.type == "PART_OF" and e.target in nodes and nodes[e.target].label == "Zone":
-            src = nodes.get(e.source)
+    for source, rel, target in resolver.links:
+        if rel == "PART_OF" and target in nodes and nodes[target].label == "Zone":
+            src = nodes.get(source)
             if src is not None and src.label in PLACE_LABELS:
                 xy = geo.locate(src.name, src.label, src.properties)
                 if xy:
-                    members[nodes[e.target].name].append(xy)
+                    members[nodes[target].name].append(xy)
     return {z: (sum(x for x, _ in pts) / len(pts), sum(y for _, y in pts) / len(pts))
             for z, pts in members.items() if pts}

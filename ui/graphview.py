@@ -51,8 +51,9 @@ def node_styles() -> list:
         "min-zoomed-font-size": MIN_CAPTION_PX, "text-valign": "bottom", "text-halign": "center",
         "text-margin-y": 2, "color": "#1a1a1a", "text-wrap": "none",
         "text-background-color": "#ffffff", "text-background-opacity": 0.75,
-        "text-background-padding": 1, "text-background-shape": "round-rectangle"}))
-    styles.append(_RawStyle("node.kg-nocap", {"label": ""}))  # would overlap a bigger node's caption
+        "text-background-padding": 1, "text-background-shape": "round-rectangle", "z-index": 10}))
+    # Left unnamed by CAPTION_JS (its caption would overlap another): drawn below the named ones.
+    styles.append(_RawStyle("node.kg-nocap", {"label": "", "z-index": 1}))
     # Hovered (class set by CAPTION_JS) or selected: the full name, drawn whatever the zoom, on top.
     styles.append(_RawStyle("node.kg-hover, node:selected", {
         "label": "data(name)", "min-zoomed-font-size": 0, "z-index": 99, "text-background-opacity": 1}))
@@ -85,10 +86,12 @@ CAPTION_JS = """<script>
 (() => {
   if (window.__kgCaptions) return;
   window.__kgCaptions = true;
-  const width = (text, px) => { let w = 0; for (const ch of text || "") w += ch.charCodeAt(0) >= 0x2E80 ? px : 0.6 * px; return w; };
+  const width = (text, px) => {   // CJK and the ellipsis are square, Latin about 0.6; plus a margin
+    let w = 4; for (const ch of text || "") { const c = ch.charCodeAt(0); w += c >= 0x2E80 || c === 0x2026 ? px : 0.6 * px; }
+    return w; };
   const overlaps = (a, b) => a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
   const declutter = (cy) => {
-    const z = cy.zoom(), w = cy.width(), h = cy.height(), placed = [];
+    const z = cy.zoom(), w = cy.width(), h = cy.height(), labels = [], bodies = [];
     const nodes = cy.nodes(":visible").sort((a, b) => (b.data("degree") || 0) - (a.data("degree") || 0));
     cy.batch(() => {
       nodes.forEach((n) => {
@@ -97,8 +100,13 @@ CAPTION_JS = """<script>
         n.style("font-size", (n.hasClass("kg-hover") ? Math.max(px, 13) : px) / z);
         const p = n.renderedPosition(), r = n.renderedOuterHeight() / 2, cw = width(n.data("caption"), px);
         const box = [p.x - cw / 2, p.y + r, p.x + cw / 2, p.y + r + 1.3 * px];
+        const body = [p.x - r, p.y - r, p.x + r, p.y + r];
         const seen = box[2] > 0 && box[0] < w && box[3] > 0 && box[1] < h;
-        if (seen && !placed.some((q) => overlaps(q, box))) { placed.push(box); n.removeClass("kg-nocap"); }
+        // Named nodes are drawn above the others (z-index), so a caption must stay clear of the
+        // captions and the bodies of the nodes named before it, and its node of their captions.
+        const free = seen && !labels.some((q) => overlaps(q, box) || overlaps(q, body))
+                     && !bodies.some((q) => overlaps(q, box));
+        if (free) { labels.push(box); bodies.push(body); n.removeClass("kg-nocap"); }
         else n.addClass("kg-nocap");
       });
       cy.edges(":visible").forEach((e) => {

@@ -16,7 +16,7 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlparse
 
 import networkx as nx
 import pytest
@@ -240,3 +240,148 @@ def test_browser_search_explore_expand_export(browser_graph, tmp_path):
                 page.get_by_text("杭州海关").first.wait_for(state="attached", timeout=30_000)
                 page.screenshot(path=str(ARTIFACTS / "map-clicked.png"))
         assert not errors, errors
+
+
+# ---------------------------------------------------------------- every page at its own URL
+
+TITLES = {"": "总览 Overview", "overview": "总览 Overview", "who-leads": "谁牵头 Who leads",
+          "explore": "关系探索 Explore", "paths": "路径 Paths", "map": "地图 Map",
+          "console": "Cypher 控制台 Console", "export": "导出 Export", "ingest": "导入 Ingest"}
+
+
+def test_every_page_url_opens_that_page(browser_graph):
+    with serve_app(browser_graph, ARTIFACTS.mkdir(exist_ok=True) or ARTIFACTS / "streamlit-urls.log") as base, \
+            chromium_page() as page:
+        for path, title in TITLES.items():
+            page.goto(f"{base}/{path}")
+            wait_for_app(page)
+            assert page.locator("h1").first.inner_text().strip() == title, path
+            assert not page.get_by_text("Page not found").count(), path
+            assert urlparse(page.url).path == "/" + (path or "overview"), page.url  # `/` forwards
+
+
+def _chosen(page, label: str) -> str:
+    """The shown value of the selectbox with this label."""
+    return page.get_by_role("combobox", name=label, exact=True).input_value()
+
+
+def test_a_state_url_restores_the_state(browser_graph):
+    from graph import open_store
+
+    store = open_store("memory", path=str(browser_graph))
+    customs = store.resolve("上海海关")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with serve_app(browser_graph, ARTIFACTS / "streamlit-state.log") as base, chromium_page() as page:
+        page.goto(f"{base}/who-leads?mode=agency&entity={quote('上海海关')}")
+        wait_for_app(page)
+        assert _chosen(page, "机构 Agency") == "上海海关 · 海关"
+        page.get_by_text("跨境电商", exact=False).first.wait_for(state="attached", timeout=30_000)
+
+        page.goto(f"{base}/explore?entity={quote('上海海关')}&depth=2&cap=150")
+        wait_for_app(page)
+        graph_frame(page)
+        seeds = page.locator("[data-testid='stMultiSelect']").filter(has_text="实体 Entities")
+        assert "上海海关 · 海关" in seeds.inner_text()
+        expected = len(store.neighbourhood([customs], depth=2, node_cap=150).nodes)
+        page.get_by_text(f"{expected} 节点 nodes", exact=False).first.wait_for(timeout=30_000)
+        assert "depth=2" in page.url and "cap=150" in page.url
+
+        page.goto(f"{base}/paths?from={quote('上海海关')}&to={quote('杭州海关')}")
+        wait_for_app(page)
+        assert (_chosen(page, "起点 From"), _chosen(page, "终点 To")) == ("上海海关 · 海关", "杭州海关 · 海关")
+        page.get_by_text("条路径 paths", exact=False).first.wait_for(timeout=30_000)
+
+        page.goto(f"{base}/map?place={quote('江苏省')}")
+        wait_for_app(page)
+        assert _chosen(page, "地点 Place (或点击地图 or click the map)").startswith("江苏省 (")
+        page.get_by_text("江苏省 ·", exact=False).first.wait_for(timeout=30_000)
+
+
+# ---------------------------------------------------------------- captions on a 500-node view
+
+@pytest.fixture(scope="module")
+def corpus_graph(tmp_path_factory) -> Path:
+    """The corpus and the seeds: ~1,200 nodes, enough for a 500-node Explore view."""
+    import extract
+    from graph import open_store
+
+    path = tmp_path_factory.mktemp("app_corpus") / "graph.json"
+    files = sorted(p for p in (ROOT / "corpus").iterdir() if p.suffix in (".txt", ".md") and p.name != "README.md")
+    store = open_store("memory", path=str(path))
+    store.merge([extract.extract_path(p) for p in files + sorted(SEEDS.glob("*.txt"))])
+    return path
+
+
+CAPTIONS_JS = """() => { const cy = document.getElementById('cy')._cyreg.cy, z = cy.zoom();
+    const w = cy.width(), h = cy.height();
+    return cy.nodes().map(n => { const p = n.renderedPosition(), b = n.renderedBoundingBox(
+        {includeNodes: false, includeEdges: false, includeLabels: true});
+      return {id: n.id(), name: n.data('name'), caption: n.data('caption'), degree: n.data('degree'),
+              label: n.style('label'), px: n.numericStyle('font-size') * z, hover: n.hasClass('kg-hover'),
+              inView: p.x > 0 && p.x < w && p.y > 0 && p.y < h, box: [b.x1, b.y1, b.x2, b.y2],
+              x: p.x, y: p.y}; }); }"""
+
+
+def _shown(nodes: list[dict]) -> list[dict]:
+    return [n for n in nodes if n["label"] and n["inView"]]
+
+
+def _settle_graph(frame, page) -> None:
+    """Wait until the layout has stopped moving nodes (and the caption script has run)."""
+    last = None
+    for _ in range(40):
+        now = frame.evaluate("() => document.getElementById('cy')._cyreg.cy.nodes().map("
+                             "n => Math.round(n.position().x) + ',' + Math.round(n.position().y)).join(';')")
+        if now == last:
+            break
+        last = now
+        page.wait_for_timeout(500)
+    page.wait_for_timeout(800)
+
+
+def test_explore_names_the_nodes_of_a_500_node_view(corpus_graph):
+    ARTIFACTS.mkdir(exist_ok=True)
+    with serve_app(corpus_graph, ARTIFACTS / "streamlit-captions.log") as base, \
+            chromium_page(viewport=(1500, 1300)) as page:
+        page.goto(f"{base}/explore?entity={quote('上海市')}&depth=2&cap=500")
+        wait_for_app(page)
+        frame = graph_frame(page)
+        _settle_graph(frame, page)
+        nodes = frame.evaluate(CAPTIONS_JS)
+        assert len(nodes) == 500
+        shown = _shown(nodes)
+        page.locator("iframe[title*='st_link_analysis']").screenshot(path=str(ARTIFACTS / "explore-500.png"))
+        assert len(shown) >= 60, f"only {len(shown)} of 500 nodes are named"
+        assert all(n["label"] == n["caption"] for n in shown)
+        assert all(n["px"] >= 9.5 for n in shown), sorted(n["px"] for n in shown)[:5]   # readable
+        hub = max(nodes, key=lambda n: n["degree"])
+        assert hub["label"] == hub["caption"], "the biggest hub is named"
+        overlaps = [(a["caption"], b["caption"], a["box"], b["box"]) for i, a in enumerate(shown) for b in shown[i + 1:]
+                    if a["box"][0] < b["box"][2] - 2 and b["box"][0] < a["box"][2] - 2
+                    and a["box"][1] < b["box"][3] - 2 and b["box"][1] < a["box"][3] - 2]
+        assert len(overlaps) <= len(shown) // 20, f"{len(overlaps)} overlapping captions: {overlaps[:5]}"
+
+        # Zoom in on the hub: more names, still readable, and edges say their role.
+        frame.evaluate("""(id) => { const cy = document.getElementById('cy')._cyreg.cy;
+            cy.zoom({level: cy.zoom() * 3, position: cy.getElementById(id).position()}); }""", hub["id"])
+        page.wait_for_timeout(1200)
+        zoomed = frame.evaluate(CAPTIONS_JS)
+        in_view = [n for n in zoomed if n["inView"]]
+        assert len(_shown(zoomed)) / len(in_view) > len(shown) / len([n for n in nodes if n["inView"]])
+        words = frame.evaluate("""() => { const cy = document.getElementById('cy')._cyreg.cy, z = cy.zoom();
+            return cy.edges().filter(e => e.numericStyle('font-size') * z >= 8).map(e => e.style('label')); }""")
+        assert {"牵头", "负责"} & set(words), set(words)
+        page.locator("iframe[title*='st_link_analysis']").screenshot(path=str(ARTIFACTS / "explore-500-zoomed.png"))
+
+        # Hover a node whose name is cut or hidden: its full name is drawn.
+        leaf = next(n for n in zoomed if n["inView"] and n["caption"] != n["name"] and 40 < n["x"] < 900
+                    and 40 < n["y"] < 700)
+        iframe = page.locator("iframe[title*='st_link_analysis']").bounding_box()
+        cy_box = frame.evaluate("() => { const r = document.getElementById('cy').getBoundingClientRect();"
+                                " return [r.x, r.y]; }")
+        page.mouse.move(iframe["x"] + cy_box[0] + leaf["x"], iframe["y"] + cy_box[1] + leaf["y"])
+        page.wait_for_timeout(600)
+        hovered = {n["id"]: n for n in frame.evaluate(CAPTIONS_JS)}
+        assert hovered[leaf["id"]]["hover"] and hovered[leaf["id"]]["label"] == leaf["name"]
+        assert hovered[leaf["id"]]["px"] >= 12.5
+        page.locator("iframe[title*='st_link_analysis']").screenshot(path=str(ARTIFACTS / "explore-500-hover.png"))

@@ -151,6 +151,26 @@ def test_explore_draws_the_neighbourhood_and_expands_in_place(seed_env, seed_sto
     assert {n.id for n in expected.nodes} <= {n.id for n in after.nodes}
 
 
+def test_explore_details_list_each_relationship_once(seed_env, seed_store):
+    customs = seed_store.resolve("上海海关")
+    at = run_page("explore", {"entity": customs})
+    no_errors(at)
+    table = next(df.value for df in at.dataframe if "证据数 n" in df.value.columns)
+    _node, edges = seed_store.entity(customs)
+    assert len(table) == len(edges) == len(table.drop_duplicates(["方向 dir", "关系 type", "对象 other"]))
+    leads = table[table["关系 type"] == "牵头 LEADS"]
+    assert len(leads) == 2 and leads["证据数 n"].sum() == 3
+    assert "跨境电商" in " ".join(leads["证据 evidence"])
+
+
+def test_map_place_comes_from_the_url_and_goes_back_to_it(seed_env):
+    at = run_page("map", {"place": "江苏省"})
+    no_errors(at)
+    assert at.selectbox(key="map_place").value == "江苏省"
+    at.selectbox(key="map_place").select("上海市").run()
+    assert at.query_params.get("place") == "上海市"
+
+
 def test_paths_between_two_customs_houses(seed_env, seed_store):
     a, b = seed_store.resolve("上海海关"), seed_store.resolve("杭州海关")
     at = run_page("paths", {"from": a, "to": b})

@@ -1,11 +1,15 @@
-"""The details panel of one entity: properties, aliases, documents and every relationship with its
-evidence sentences."""
+"""The details panel of one entity: properties, aliases, documents and each of its relationships once,
+with the evidence sentences that support it grouped in its row."""
 from __future__ import annotations
+
+import unicodedata
+from typing import Callable, Sequence
 
 import pandas as pd
 import streamlit as st
 
 from graph.errors import EntityNotFound
+from graph.store import EdgeView
 from ui import state
 from ui.labels import label_caption, role_caption
 
@@ -31,30 +35,43 @@ def details_panel(sess: state.Session, entity_id: str, max_edges: int = 200) -> 
     if text:
         with st.expander("条文 Text"):
             st.write(text)
-    names = {}
-    rows = []
-    for e in edges[:max_edges]:
-        out = e.source == node.id
-        other = e.target if out else e.source
-        names.setdefault(other, other)
-        for ev in (e.evidence or [{}]):
-            rows.append({"方向 dir": "→" if out else "←", "关系 type": role_caption(e.type),
-                         "对象 other": _short_name(sess, other),
-                         "证据 evidence": ev.get("text", ""), "文件 doc": ev.get("doc_id", ""),
-                         "规则 rule": ev.get("rule", "")})
-    st.markdown(f"**关系 Relationships ({len(edges)})**")
+    names = {**{e.source: e.source_name for e in edges}, **{e.target: e.target_name for e in edges}}
+    rows = relationship_rows(node.id, edges[:max_edges], lambda i: names.get(i) or i)
+    st.markdown(f"**关系 Relationships ({len(rows)})**")
     if rows:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=min(420, 40 + 35 * len(rows)))
     if len(edges) > max_edges:
         st.caption(f"仅显示前 {max_edges} 条 first {max_edges} shown")
 
 
-def _short_name(sess: state.Session, entity_id: str) -> str:
-    """Name of a neighbour from the entity index (ids stay readable if it is missing)."""
-    idx = _name_index(sess.store, sess.key)
-    return idx.get(entity_id, entity_id)
+EVIDENCE_SEP = " ⏐ "   # between the distinct evidence sentences of one relationship
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _name_index(_store, key: str) -> dict[str, str]:
-    return {i: name for i, _lab, name in state.cached_entity_index(_store, key)}
+def relationship_rows(node_id: str, edges: Sequence[EdgeView], name_of: Callable[[str], str]) -> list[dict]:
+    """One row per (source, type, target) around `node_id`, its evidence grouped in the row: the
+    distinct sentences (in document order), the documents and the rules that found them."""
+    grouped: dict[tuple[str, str, str], list[dict]] = {}
+    for e in edges:
+        grouped.setdefault((e.source, e.type, e.target), []).extend(e.evidence or [])
+    rows = []
+    for (source, rel_type, target), evidence in grouped.items():
+        out = source == node_id
+        rows.append({"方向 dir": "→" if out else "←", "关系 type": role_caption(rel_type),
+                     "对象 other": name_of(target if out else source), "证据数 n": len(evidence),
+                     "证据 evidence": EVIDENCE_SEP.join(_distinct_texts(evidence)),
+                     "文件 docs": "、".join(sorted({str(ev["doc_id"]) for ev in evidence if ev.get("doc_id")})),
+                     "规则 rules": "、".join(sorted({str(ev["rule"]) for ev in evidence if ev.get("rule")}))})
+    return rows
+
+
+def _distinct_texts(evidence: Sequence[dict]) -> list[str]:
+    """The evidence sentences in order, each once: sentences that differ only in full- or half-width
+    punctuation or spacing (the same sentence in two documents) count as one."""
+    texts, seen = [], set()
+    for ev in evidence:
+        text = str(ev.get("text") or "").strip()
+        same = "".join(unicodedata.normalize("NFKC", text).split())
+        if text and same not in seen:
+            seen.add(same)
+            texts.append(text)
+    return texts

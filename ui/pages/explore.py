@@ -13,6 +13,7 @@ st.title("关系探索 Explore")
 sess = state.session()
 f = sess.filters
 GRAPH_KEY = "explore_graph"
+WIDE_VIEW = 150   # above this many nodes the graph takes the full width (and more height), details below
 
 with state.page_guard():
     seeds = entities_picker(sess, "实体 Entities", key="explore_seeds")
@@ -58,9 +59,12 @@ with state.page_guard():
         st.warning(f"节点上限 {cap} 截断了视图 The node cap ({cap}) cut this view; raise it or narrow the filters.")
     st.caption(f"{len(sub.nodes)} 节点 nodes · {len(sub.edges)} 关系 relationships · "
                "双击节点展开 double-click a node to expand · 点击查看详情 click for details")
-    left, right = st.columns([3, 2])
+    wide = len(sub.nodes) > WIDE_VIEW
+    left, right = (st.container(), st.container()) if wide else st.columns([3, 2])
     with left:
-        event = graphview.new_event(GRAPH_KEY, graphview.show_graph(sub, key=GRAPH_KEY, layout=layout))
+        key = f"{GRAPH_KEY}_wide" if wide else GRAPH_KEY   # the component's height is fixed per key
+        event = graphview.new_event(key, graphview.show_graph(sub, key=key, layout=layout,
+                                                              height=780 if wide else 560))
     if event:
         action, data = event.get("action"), event.get("data") or {}
         if action == "expand":

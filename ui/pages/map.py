@@ -59,12 +59,16 @@ with state.page_guard():
                             height=geo.VIEW_SIZE[1])
     names = [p.name for p in points]
     clicked = clicked_place(event)
+    linked = st.query_params.get("place")   # `?place=上海市` opens that place
+    if linked in names and st.session_state.get("_map_place_url") != linked:
+        st.session_state["map_place"] = st.session_state["_map_place_url"] = linked
     if clicked in names:
         st.session_state["map_place"] = clicked
     measures = {p.name: p.measures for p in points}
     c1, c2 = st.columns([1, 2])
     place = c1.selectbox("地点 Place (或点击地图 or click the map)", names, key="map_place",
                          format_func=lambda n: f"{n} ({measures[n]})")
+    st.query_params["place"] = st.session_state["_map_place_url"] = place
     rows = place_rows(sess, actor_place, place)
     point = next(p for p in points if p.name == place)
     c2.markdown(f"**{place}** · {point.measures} 项职责 responsibilities · {point.actors} 个机构 agencies"

@@ -244,15 +244,33 @@ class MemoryStore(GraphStore):
             return False
         return passes_areas(a["label"], a["props"].get("areas"), areas)
 
-    def subgraph(self, labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None,
-                 documents: Sequence[str] | None = None, areas: Sequence[str] | None = None) -> Subgraph:
+    def _filtered(self, labels: Sequence[str] | None, rel_types: Sequence[str] | None,
+                  documents: Sequence[str] | None, areas: Sequence[str] | None
+                  ) -> tuple[set[str], list[tuple[str, str, str, dict[str, Any]]]]:
+        """The node ids and (s, t, type, attrs) edges a filter keeps. With documents, only the nodes
+        of those documents are looked at (a per-graph index), and only their out-edges."""
         g = self.graph
         labs, types, docs = check_labels(labels), check_types(rel_types), doc_filter(documents)
         area_set = frozenset(areas) if areas else None
-        keep = {n for n, a in g.nodes(data=True) if self._node_ok(a, labs, docs, area_set)}
-        nodes = {n: self._view(g, n) for n in keep}
-        edges = [self._edge(g, s, t, k, a) for s, t, k, a in g.edges(keys=True, data=True)
+        if docs is not None:
+            index = self._memo(("nodes_by_doc",), _nodes_by_doc)
+            candidates: Iterable[str] = {n for d in docs for n in index.get(d, ())}
+        else:
+            candidates = g.nodes
+        nodes = g.nodes
+        keep = {n for n in candidates if self._node_ok(nodes[n], labs, docs, area_set)}
+        source = (g.out_edges(keep, keys=True, data=True) if docs is not None
+                  else g.edges(keys=True, data=True))
+        edges = [(s, t, k, a) for s, t, k, a in source
                  if s in keep and t in keep and self._edge_ok(k, a, types, docs)]
+        return keep, edges
+
+    def subgraph(self, labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None,
+                 documents: Sequence[str] | None = None, areas: Sequence[str] | None = None) -> Subgraph:
+        g = self.graph
+        keep, kept_edges = self._filtered(labels, rel_types, documents, areas)
+        nodes = {n: self._view(g, n) for n in keep}
+        edges = [self._edge(g, s, t, k, a) for s, t, k, a in kept_edges]
         return Subgraph(nodes=sort_nodes(nodes.values()), edges=_named(sort_edges(edges), nodes))
 
     # -- aggregations: memoised per graph object (a merge, reset or reload makes a new one) ------
@@ -318,13 +336,11 @@ class MemoryStore(GraphStore):
 
     def count(self, labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None,
               documents: Sequence[str] | None = None, areas: Sequence[str] | None = None) -> tuple[int, int]:
-        g = self.graph
-        labs, types, docs = check_labels(labels), check_types(rel_types), doc_filter(documents)
-        area_set = frozenset(areas) if areas else None
-        keep = {n for n, a in g.nodes(data=True) if self._node_ok(a, labs, docs, area_set)}
-        edges = sum(1 for s, t, k, a in g.edges(keys=True, data=True)
-                    if s in keep and t in keep and self._edge_ok(k, a, types, docs))
-        return len(keep), edges
+        if not (labels or rel_types or documents or areas):
+            st = self.stats()
+            return st.total_nodes, st.total_relationships
+        keep, edges = self._filtered(labels, rel_types, documents, areas)
+        return len(keep), len(edges)
 
     # -- primitives ------------------------------------------------------------------------------
     def _node_views(self, ids: Iterable[str]) -> dict[str, NodeView]:
@@ -450,6 +466,15 @@ class MemoryStore(GraphStore):
             ids.add(name_or_id)
         ids |= set(idx.verbatim.get(name_or_id, ()))
         return [(n, g.nodes[n]["label"], g.nodes[n]["name"], list(g.nodes[n]["aliases"])) for n in sorted(ids)]
+
+
+def _nodes_by_doc(g: nx.MultiDiGraph) -> dict[str, list[str]]:
+    """Document stem → the nodes extracted from it."""
+    out: dict[str, list[str]] = {}
+    for n, docs in g.nodes(data="docs"):
+        for d in docs or ():
+            out.setdefault(d, []).append(n)
+    return out
 
 
 def _at_depth(tree: dict[str, list[str]], node: str, depth: int) -> bool:

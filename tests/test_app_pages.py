@@ -461,6 +461,7 @@ def test_overview_compares_two_seed_documents(seed_env, seed_store):
     a = next(d for d in docs if d.startswith("002_"))
     b = next(d for d in docs if d.startswith("000_"))
     at = run_page("overview")
+    at.toggle(key="compare_on").set_value(True).run()
     at.selectbox(key="compare_a").select(a).run()
     at.selectbox(key="compare_b").select(b).run()
     no_errors(at)

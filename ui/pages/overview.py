@@ -63,8 +63,8 @@ with state.page_guard():
         "条款 clauses": d.properties.get("clauses", 0),
         "分工 assignments": load.get(doc_stem(d.id), 0)} for d in docs]), hide_index=True, width="stretch")
 
-    if len(docs) >= 2:
-        with st.expander("比较两份文件 Compare two documents"):
+    if len(docs) >= 2 and st.toggle("比较两份文件 Compare two documents", key="compare_on"):
+        with st.container(border=True):
             options = {doc_stem(d.id): document_caption(d) for d in docs}
             c1, c2 = st.columns(2)
             a = c1.selectbox("文件 A", list(options), format_func=options.get, key="compare_a")

@@ -132,8 +132,9 @@ class MemoryStore(GraphStore):
     def merge(self, graphs: Iterable[DocumentGraph], progress: Progress | None = None) -> MergeReport:
         """Merge under the file lock into a copy of the current graph, then save: all or nothing."""
         graphs = list(graphs)
-        batch = prepare(graphs)
-        with self._write_lock():
+        with gc_paused():                       # millions of new containers: see graph/store_file.py
+            batch = prepare(graphs)
+        with self._write_lock(), gc_paused():
             g = self.graph.copy()
             report = MergeReport(documents=batch.documents, entities_skipped=len(batch.skipped_entities))
             for row in batch.nodes.values():

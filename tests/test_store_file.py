@@ -3,6 +3,8 @@ old format-1 files still open and are upgraded on the next save, bad files are o
 the search index finds exactly what a full scan finds."""
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from graph.errors import StoreUnavailable
@@ -112,6 +114,7 @@ def test_truncated_corrupt_or_foreign_files_are_one_line_errors(tmp_path, seeds_
         message = str(err.value)
         assert EXPECTED[case] in message, (case, message)
         assert str(path) in message and "\n" not in message and len(message) < 400, (case, message)
+        assert gc.isenabled()                            # the paused collector is back on after an error
 
 
 def test_the_search_index_finds_exactly_what_a_full_scan_finds(seeds_file):

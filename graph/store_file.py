@@ -8,7 +8,7 @@
 - A line holding an integer beyond 64 bits (orjson's range) is written by the stdlib `json` and starts
   with a space; such lines are read back by the stdlib too, so every value round-trips exactly.
 - Files of format `yrd-policy-graph/1` (one JSON object, "nodes" and "edges" lists of objects) are
-  read too; the store writes format 2 on its next save.
+  read too, decoded once by the stdlib as they are read; the store writes format 2 on its next save.
 - Reading fills networkx's adjacency dicts directly (the graph is new: nothing else holds it) with the
   garbage collector paused, and shares repeated strings (labels, types, document ids, rules): several
   times faster than `add_node`/`add_edge` one by one, and about 15 % less memory.
@@ -28,6 +28,7 @@ import orjson
 FORMAT = "yrd-policy-graph/2"
 LEGACY_FORMAT = "yrd-policy-graph/1"
 CHUNK_ROWS = 5000
+_MAX_HEADER = 4096       # a header line is far shorter; a format-1 file is one long line
 
 
 class NotAStoreFile(ValueError):
@@ -172,9 +173,6 @@ def read_graph(fh: BinaryIO) -> nx.MultiDiGraph:
     if isinstance(fmt, str) and fmt.startswith("yrd-policy-graph/"):
         raise NotAStoreFile(f"it has format {fmt[:40]}, which this version cannot read")
     raise NotAStoreFile("")
-
-
-_MAX_HEADER = 4096
 
 
 def _decode_text(fh: BinaryIO) -> Any:

@@ -14,7 +14,6 @@ Auth and encryption are off: this engine listens on 127.0.0.1 only and is meant 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import Iterator
 
 from graph.errors import ConfigError, StoreUnavailable
+from graph.file_lock import locked as _locked   # two concurrent starts never fetch/compile/launch twice
 
 NEO4J_VERSION = "5.26.30"
 DEFAULT_PORT = 7687
@@ -143,18 +143,6 @@ def _java_major(java: str) -> int:
         raise ConfigError(f"cannot tell the Java version from `{java} -version`")
     major = int(match.group(1))
     return int(match.group(2) or 0) if major == 1 else major
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """An exclusive file lock, so two concurrent starts don't fetch/compile/launch twice."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _digest(*files: Path) -> str:

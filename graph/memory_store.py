@@ -1,17 +1,18 @@
-"""The embedded store: a networkx MultiDiGraph (edge key = relationship type) in a JSON file.
+"""The embedded store: a networkx MultiDiGraph (edge key = relationship type) in one file.
 
+- The file is JSON lines, format `yrd-policy-graph/2` (graph/store_file.py); files of the old one-object
+  JSON format 1 still open, and are written in format 2 on the next save.
 - Loaded lazily on first use, and reloaded when another process replaced the file.
 - Saved atomically: a temporary file in the same folder, fsync, then `os.replace`.
-- Writers hold an exclusive `fcntl` lock on `<file>.lock` for read-modify-write, so two concurrent
-  builds or ingests never lose each other's work nor corrupt the file.
+- Writers hold an exclusive `fcntl` lock on `<file>.lock` (graph/file_lock.py) for read-modify-write,
+  so two concurrent builds or ingests never lose each other's work nor corrupt the file.
 - A writer killed mid-save leaves `.<file>.<random>.tmp` behind; the next writer deletes it under the lock.
 """
 from __future__ import annotations
 
 import bisect
 import contextlib
-import fcntl
-import json
+import itertools
 import os
 import re
 import tempfile
@@ -22,6 +23,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 import networkx as nx
 
 from graph.errors import ConfigError, StoreUnavailable
+from graph.file_lock import held, open_lock
 from graph.model import MEASURE_LABELS, DocumentGraph
 from graph.records import doc_filter, evidence_key, prepare, sort_evidence
 from graph.search_rank import FUZZY_MIN, norm, search_keys, tokens
@@ -29,13 +31,18 @@ from graph import analytics
 from graph.model import ROLE_TYPES, check_labels, check_types, passes_areas
 from graph.store import (ActorLoad, AreaLoad, EdgeView, GraphStore, Hierarchy, MergeReport, NodeView, Pair, Progress,
                          Stats, Subgraph, sort_edges, sort_nodes, stats_from_counts, _named)
+from graph.store_file import FORMAT, CorruptStoreFile, NotAStoreFile, gc_paused, read_graph, write_graph
 
-FORMAT = "yrd-policy-graph/1"
 _ROLES = frozenset(ROLE_TYPES)
 MEMO_ENTRIES = 256
 _PLACES = frozenset({"Province", "City", "County", "Zone"})
 _LINKS = frozenset({"LOCATED_IN", "SUBORDINATE_TO", "PART_OF"})
 _TMP_SUFFIX = ".tmp"
+
+
+def _stamp(st: os.stat_result) -> tuple[int, int, int]:
+    """What tells one version of the file from another: inode (a save replaces the file), mtime, size."""
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 class MemoryStore(GraphStore):
@@ -53,10 +60,9 @@ class MemoryStore(GraphStore):
     # -- persistence -------------------------------------------------------------------------
     def _file_stamp(self) -> tuple[int, int, int] | None:
         try:
-            st = self.path.stat()
+            return _stamp(self.path.stat())
         except FileNotFoundError:
             return None
-        return (st.st_ino, st.st_mtime_ns, st.st_size)
 
     @property
     def graph(self) -> nx.MultiDiGraph:
@@ -64,42 +70,31 @@ class MemoryStore(GraphStore):
         with self._mutex:
             stamp = self._file_stamp()
             if self._g is None or stamp != self._stamp:
-                self._g = self._read() if stamp else nx.MultiDiGraph()
-                self._stamp = stamp
+                self._g, self._stamp = self._read() if stamp else (nx.MultiDiGraph(), None)
                 self._index = None
             return self._g
 
-    def _read(self) -> nx.MultiDiGraph:
+    def _read(self) -> tuple[nx.MultiDiGraph, tuple[int, int, int]]:
+        """The graph in the file and the stamp of the very file read (it may be newer than a stat)."""
         try:
-            with open(self.path, encoding="utf-8") as fh:
-                data = json.load(fh)
-        except (OSError, ValueError) as exc:
+            with open(self.path, "rb") as fh:
+                stamp = _stamp(os.fstat(fh.fileno()))
+                return read_graph(fh), stamp
+        except OSError as exc:
             raise StoreUnavailable(f"cannot read the graph file {self.path}: {exc}") from None
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise StoreUnavailable(f"{self.path} is not a graph file of this tool (format {FORMAT})")
-        g = nx.MultiDiGraph()
-        for n in data.get("nodes", []):
-            g.add_node(n["id"], label=n["label"], name=n["name"], aliases=n.get("aliases", []),
-                       docs=n.get("docs", []), props=n.get("props", {}))
-        for e in data.get("edges", []):
-            g.add_edge(e["source"], e["target"], key=e["type"], props=e.get("props", {}),
-                       evidence=e.get("evidence", []))
-        return g
+        except NotAStoreFile as exc:
+            why = f"; {exc}" if str(exc) else ""
+            raise StoreUnavailable(f"{self.path} is not a graph file of this tool (format {FORMAT}){why}") from None
+        except CorruptStoreFile as exc:
+            raise StoreUnavailable(f"cannot read the graph file {self.path}: {exc}") from None
 
     def _write(self, g: nx.MultiDiGraph) -> None:
-        data = {
-            "format": FORMAT,
-            "nodes": [{"id": n, "label": a["label"], "name": a["name"], "aliases": a["aliases"],
-                       "docs": a["docs"], "props": a["props"]} for n, a in g.nodes(data=True)],
-            "edges": [{"source": s, "type": k, "target": t, "props": a["props"], "evidence": a["evidence"]}
-                      for s, t, k, a in g.edges(keys=True, data=True)],
-        }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._remove_stale_temp_files()
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=_TMP_SUFFIX, dir=self.path.parent)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
+            with os.fdopen(fd, "wb") as fh:
+                write_graph(g, fh)
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, self.path)
@@ -129,18 +124,12 @@ class MemoryStore(GraphStore):
 
     @contextlib.contextmanager
     def _write_lock(self) -> Iterator[None]:
-        lock_path = self.path.with_name(self.path.name + ".lock")
         try:
-            lock_path.parent.mkdir(parents=True, exist_ok=True)
-            handle = open(lock_path, "a")
+            handle = open_lock(self.path.with_name(self.path.name + ".lock"))
         except OSError as exc:
             raise ConfigError(f"cannot write the graph file {self.path}: {exc}") from None
-        with self._mutex, handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        with self._mutex, handle, held(handle):
+            yield
 
     # -- lifecycle and writes ------------------------------------------------------------------
     def describe(self) -> dict[str, Any]:
@@ -151,8 +140,9 @@ class MemoryStore(GraphStore):
     def merge(self, graphs: Iterable[DocumentGraph], progress: Progress | None = None) -> MergeReport:
         """Merge under the file lock into a copy of the current graph, then save: all or nothing."""
         graphs = list(graphs)
-        batch = prepare(graphs)
-        with self._write_lock():
+        with gc_paused():                       # millions of new containers: see graph/store_file.py
+            batch = prepare(graphs)
+        with self._write_lock(), gc_paused():
             g = self.graph.copy()
             report = MergeReport(documents=batch.documents, entities_skipped=len(batch.skipped_entities))
             for row in batch.nodes.values():
@@ -490,35 +480,50 @@ class _SearchIndex:
     """Normalised keys and cjk tokens of every entity, built lazily after each change.
 
     Substring candidates come from one scan of all keys joined in a single string; fuzzy candidates
-    from an inverted token index, keeping exactly the keys whose Dice similarity reaches FUZZY_MIN."""
+    from an inverted token index over the distinct keys (many entities share a key, e.g. the alias
+    人社局), keeping exactly the keys whose Dice similarity reaches FUZZY_MIN."""
 
     def __init__(self, g: nx.MultiDiGraph):
+        with gc_paused():
+            self._build(g)
+
+    def _build(self, g: nx.MultiDiGraph) -> None:
         texts: list[str] = []
         self.node_of_text: list[str] = []
         self.exact: dict[str, list[str]] = {}
         self.verbatim: dict[str, list[str]] = {}
-        self.key_node: list[str] = []
-        self.key_size: list[int] = []
-        self.by_token: dict[str, list[int]] = {}
+        exact, verbatim = self.exact, self.verbatim
         for n, a in g.nodes(data=True):
-            keys = search_keys(a["name"], a["aliases"])
+            name, aliases = a["name"], a["aliases"]
+            keys = search_keys(name, aliases)
             texts.append("\n" + "\n".join(keys) + "\n")
             self.node_of_text.append(n)
             for k in keys:
-                self.exact.setdefault(k, []).append(n)
-                toks = tokens(k)
-                ki = len(self.key_node)
-                self.key_node.append(n)
-                self.key_size.append(len(toks))
-                for t in toks:
-                    self.by_token.setdefault(t, []).append(ki)
-            for v in [a["name"], *a["aliases"]]:
-                self.verbatim.setdefault(v, []).append(n)
-        self.starts: list[int] = []
-        pos = 0
-        for t in texts:
-            self.starts.append(pos)
-            pos += len(t)
+                have = exact.get(k)
+                if have is None:
+                    exact[k] = [n]
+                else:
+                    have.append(n)
+            for v in (name, *aliases):
+                have = verbatim.get(v)
+                if have is None:
+                    verbatim[v] = [n]
+                else:
+                    have.append(n)
+        self.key_text: list[str] = list(exact)          # distinct keys; their entities are exact[key]
+        self.key_size: list[int] = []
+        self.by_token: dict[str, list[int]] = {}
+        by_token = self.by_token
+        for ki, k in enumerate(self.key_text):
+            toks = tokens(k)
+            self.key_size.append(len(toks))
+            for t in toks:
+                have = by_token.get(t)
+                if have is None:
+                    by_token[t] = [ki]
+                else:
+                    have.append(ki)
+        self.starts: list[int] = list(itertools.accumulate(map(len, texts), initial=0))[:-1]
         self.blob = "".join(texts)
 
     def candidates(self, q: str, qtokens: set[str]) -> set[str]:
@@ -534,5 +539,5 @@ class _SearchIndex:
             nq = len(qtokens)
             for ki, c in counts.items():
                 if 2.0 * c / (nq + self.key_size[ki]) >= FUZZY_MIN:
-                    found.add(self.key_node[ki])
+                    found.update(self.exact[self.key_text[ki]])
         return found

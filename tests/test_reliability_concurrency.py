@@ -2,7 +2,6 @@
 file, never lose each other's documents, and never duplicate a node or relationship in Neo4j."""
 from __future__ import annotations
 
-import json
 import subprocess
 import threading
 from pathlib import Path
@@ -11,6 +10,7 @@ import pytest
 
 from graph.memory_store import MemoryStore
 from nasties.graphs import expected_counts, synthetic_graphs, write_jsonl
+from store_file_check import read_raw
 from store_samples import hostile_doc, sample_graphs
 from test_reliability_faults import KG, ROOT, kg_env, neo4j_kg_env, stats
 
@@ -44,7 +44,7 @@ def test_three_concurrent_kg_builds_into_one_embedded_file_lose_nothing(tmp_path
     results = _concurrent_builds([parts["a"], parts["b"], parts["c"]], env, "memory")
     for r in results:
         assert r.returncode == 0, r.stderr
-    raw = json.loads(data.read_text(encoding="utf-8"))
+    raw = read_raw(data)
     assert len({n["id"] for n in raw["nodes"]}) == len(raw["nodes"]), "duplicate node in the file"
     st = stats(env, "memory")
     assert (st["total_nodes"], st["total_relationships"]) == parts["expected"]

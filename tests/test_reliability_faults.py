@@ -18,6 +18,7 @@ import pytest
 
 from graph.memory_store import MemoryStore
 from nasties.graphs import expected_counts, synthetic_graphs, write_jsonl
+from store_file_check import read_raw
 from store_samples import sample_graphs
 
 pytestmark = pytest.mark.slow          # bounded, runs in CI; deselect locally with -m 'not slow'
@@ -82,7 +83,7 @@ def _spawn_build(path: Path, env: dict, backend: str) -> subprocess.Popen:
 
 
 def _file_is_complete(path: Path) -> dict:
-    data = json.loads(path.read_text(encoding="utf-8"))      # never a truncated file
+    data = read_raw(path)      # never a truncated file (checked against the header's counts)
     assert data["format"].startswith("yrd-policy-graph")
     ids = {n["id"] for n in data["nodes"]}
     assert all(e["source"] in ids and e["target"] in ids for e in data["edges"]), "dangling edge"

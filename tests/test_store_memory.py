@@ -1,7 +1,6 @@
 """The embedded store's file handling: lazy load, atomic save, concurrent writers, configuration."""
 from __future__ import annotations
 
-import json
 import multiprocessing
 import subprocess
 import sys
@@ -9,8 +8,10 @@ import sys
 import pytest
 
 from graph import open_store
+import graph.store_file
 from graph.errors import ConfigError, StoreUnavailable
 from graph.memory_store import MemoryStore
+from store_file_check import read_raw
 from store_fixtures import PROJECT
 from store_samples import hostile_doc, news_doc, policy_doc, sample_graphs
 
@@ -20,8 +21,9 @@ def test_save_is_atomic_utf8_and_leaves_no_temporary_file(tmp_path):
     MemoryStore(path).merge(sample_graphs())
     text = path.read_text(encoding="utf-8")
     assert "上海海关" in text and "\\u4e0a" not in text         # Chinese readable
-    data = json.loads(text)
-    assert data["format"].startswith("yrd-policy-graph/")
+    data = read_raw(path)
+    assert data["format"] == "yrd-policy-graph/2"
+    assert "上海海关" in {n["name"] for n in data["nodes"]}
     assert sorted(p.name for p in path.parent.iterdir()) == ["graph.json", "graph.json.lock"]
 
 
@@ -43,9 +45,15 @@ def test_a_failed_save_keeps_the_previous_file(tmp_path, monkeypatch):
     store.merge([policy_doc()])
     before = path.read_bytes()
 
-    def broken_dump(*a, **k):
-        raise OSError("disk full")
-    monkeypatch.setattr(json, "dump", broken_dump)
+    calls = []
+    encode = graph.store_file.encode_line
+
+    def disk_full_on_the_second_line(obj):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return encode(obj)
+    monkeypatch.setattr(graph.store_file, "encode_line", disk_full_on_the_second_line)
     with pytest.raises(OSError):
         store.merge([news_doc()])
     monkeypatch.undo()

@@ -295,10 +295,16 @@ class MemoryStore(GraphStore):
     def _filter_key(documents: Sequence[str] | None, areas: Sequence[str] | None) -> tuple:
         return (tuple(sorted(doc_filter(documents) or ())), tuple(sorted(set(areas or ()))))
 
-    def role_load(self, documents: Sequence[str] | None = None,
-                  areas: Sequence[str] | None = None) -> list[ActorLoad]:
+    def role_load(self, documents: Sequence[str] | None = None, areas: Sequence[str] | None = None,
+                  limit: int | None = None) -> list[ActorLoad]:
         key = ("role_load", self._filter_key(documents, areas))
-        return list(self._memo(key, lambda g: analytics.role_load(self._selected(documents, areas))))
+        loads = self._memo(key, lambda g: analytics.role_load(self._selected(documents, areas)))
+        return list(loads[:limit] if limit is not None else loads)
+
+    def province_load(self, documents: Sequence[str] | None = None,
+                      areas: Sequence[str] | None = None) -> list[ActorLoad]:
+        key = ("province_load", self._filter_key(documents, areas))
+        return list(self._memo(key, lambda g: super(MemoryStore, self).province_load(documents, areas)))
 
     def co_responsible(self, documents: Sequence[str] | None = None, areas: Sequence[str] | None = None,
                        limit: int = 15) -> list[Pair]:

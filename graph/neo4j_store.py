@@ -341,12 +341,13 @@ class Neo4jStore(GraphStore):
     def _filters(documents: Sequence[str] | None, areas: Sequence[str] | None) -> dict[str, Any]:
         return {"docs": doc_filter(documents), "areas": sorted(set(areas)) if areas else None}
 
-    def role_load(self, documents: Sequence[str] | None = None,
-                  areas: Sequence[str] | None = None) -> list[ActorLoad]:
+    def role_load(self, documents: Sequence[str] | None = None, areas: Sequence[str] | None = None,
+                  limit: int | None = None) -> list[ActorLoad]:
         out = [ActorLoad(r["id"], r["name"] or "", _label_of(r["labels"] or []),
                          {role: n for role in ROLE_TYPES for rl, n in r["by_role"] if rl == role})
                for r in self._read(cypher.ROLE_LOAD, **self._filters(documents, areas))]
-        return sorted(out, key=lambda x: (-x.total, x.name, x.id))
+        out.sort(key=lambda x: (-x.total, x.name, x.id))
+        return out[:limit] if limit is not None else out
 
     def co_responsible(self, documents: Sequence[str] | None = None, areas: Sequence[str] | None = None,
                        limit: int = 15) -> list[Pair]:

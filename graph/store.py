@@ -282,10 +282,16 @@ class GraphStore(ABC):
     # Filters as everywhere: `documents` keeps role relations with evidence from one of them,
     # `areas` keeps measures (Clause, Task) carrying one of them.
     @abstractmethod
-    def role_load(self, documents: Sequence[str] | None = None,
-                  areas: Sequence[str] | None = None) -> list[ActorLoad]:
+    def role_load(self, documents: Sequence[str] | None = None, areas: Sequence[str] | None = None,
+                  limit: int | None = None) -> list[ActorLoad]:
         """Every actor with a role relation (LEADS, CO_LEADS, RESPONSIBLE_FOR, SUPPORTS) to a
-        measure, its relation count by role; heaviest first, then name, id."""
+        measure, its relation count by role; heaviest first, then name, id; the first `limit`."""
+
+    def province_load(self, documents: Sequence[str] | None = None,
+                      areas: Sequence[str] | None = None) -> list[ActorLoad]:
+        """The role load summed over each province's actors (graph.analytics.load_by_province)."""
+        from graph import analytics
+        return analytics.load_by_province(self.role_load(documents, areas), self.hierarchy())
 
     @abstractmethod
     def co_responsible(self, documents: Sequence[str] | None = None, areas: Sequence[str] | None = None,

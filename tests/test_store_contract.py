@@ -305,6 +305,8 @@ def test_backends_give_identical_answers(both):
     assert mem.document_load() == neo.document_load() and sum(mem.document_load().values()) > 0
     for filters in ({}, {"documents": docs[:1]}, {"areas": mem.areas()[:1]}):
         assert mem.role_load(**filters) == neo.role_load(**filters), filters
+        assert mem.role_load(limit=3, **filters) == neo.role_load(**filters)[:3], filters
+        assert mem.province_load(**filters) == neo.province_load(**filters), filters
         assert mem.co_responsible(limit=50, **filters) == neo.co_responsible(limit=50, **filters), filters
         assert mem.area_load(top=5, **filters) == neo.area_load(top=5, **filters), filters
         assert mem.count(**filters) == neo.count(**filters), filters

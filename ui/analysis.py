@@ -66,14 +66,9 @@ def _load_frame(loads: list[ActorLoad], top: int | None = None) -> pd.DataFrame:
     return t.loc[:, (t != 0).any(axis=0)]
 
 
-def load_by_agency(loads: list[ActorLoad], top: int = 20) -> pd.DataFrame:
-    """Measures per actor by role (the store's `role_load`)."""
+def load_by_agency(loads: list[ActorLoad], top: int | None = 20) -> pd.DataFrame:
+    """Measures per actor (or province) by role (the store's `role_load`, `province_load`)."""
     return _load_frame(loads, top)
-
-
-def load_by_province(loads: list[ActorLoad], hierarchy: Hierarchy) -> pd.DataFrame:
-    """Measures per province by role, summed over each province's actors (graph.analytics)."""
-    return _load_frame(analytics.load_by_province(loads, hierarchy))
 
 
 def co_responsible_pairs(pairs: list[Pair]) -> pd.DataFrame:

@@ -16,7 +16,7 @@ import streamlit as st
 from graph.config import StoreConfig
 from graph.errors import KGError, StoreUnavailable
 from graph.model import ROLE_TYPES
-from graph.store import (ActorLoad, AreaLoad, GraphStore, Hierarchy, NodeView, Pair, Responsibility, SearchHit,
+from graph.store import (ActorLoad, AreaLoad, GraphStore, NodeView, Pair, Responsibility, SearchHit,
                          Stats, Subgraph, in_jurisdiction)
 from graph.model import doc_stem
 
@@ -223,10 +223,35 @@ def cached_areas(_store: GraphStore, key: str) -> list[str]:
 
 # -- aggregations: computed in the store, only their results reach the page ----------------------
 
+# Only small results are cached here (cache_data copies each one on every read): the busiest actors,
+# not all of them; the store keeps (memoises) the big intermediates itself.
+
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_S, max_entries=64)
 def cached_role_load(_store: GraphStore, key: str, documents: tuple[str, ...] = (),
-                     areas: tuple[str, ...] = ()) -> list[ActorLoad]:
-    return _store.role_load(documents=list(documents) or None, areas=list(areas) or None)
+                     areas: tuple[str, ...] = (), limit: int = 20) -> list[ActorLoad]:
+    return _store.role_load(documents=list(documents) or None, areas=list(areas) or None, limit=limit)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_S, max_entries=64)
+def cached_province_load(_store: GraphStore, key: str, documents: tuple[str, ...] = (),
+                         areas: tuple[str, ...] = ()) -> list[ActorLoad]:
+    return _store.province_load(documents=list(documents) or None, areas=list(areas) or None)
+
+
+@st.cache_data(show_spinner=False, ttl=QUERY_TTL_S, max_entries=64)
+def cached_place_points(_store: GraphStore, key: str, documents: tuple[str, ...] = (), areas: tuple[str, ...] = (),
+                        by_province: bool = False, per_place: int = 40):
+    """The map's points and, per place, its `per_place` busiest actors (ui.analysis.place_points over
+    the store's role load and place hierarchy)."""
+    from ui import analysis
+    loads = _store.role_load(documents=list(documents) or None, areas=list(areas) or None)
+    points, actor_place = analysis.place_points(loads, analysis.PlaceResolver(_store.hierarchy()), by_province)
+    busiest: dict[str, list[str]] = {}
+    for ld in loads:                       # heaviest first already
+        place = actor_place.get(ld.id)
+        if place is not None and len(busiest.setdefault(place, [])) < per_place:
+            busiest[place].append(ld.id)
+    return points, busiest
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_S, max_entries=64)
@@ -239,11 +264,6 @@ def cached_co_responsible(_store: GraphStore, key: str, documents: tuple[str, ..
 def cached_area_load(_store: GraphStore, key: str, documents: tuple[str, ...] = (),
                      areas: tuple[str, ...] = (), top: int = 15) -> list[AreaLoad]:
     return _store.area_load(documents=list(documents) or None, areas=list(areas) or None, top=top)
-
-
-@st.cache_data(show_spinner=False, ttl=QUERY_TTL_S, max_entries=16)
-def cached_hierarchy(_store: GraphStore, key: str) -> Hierarchy:
-    return _store.hierarchy()
 
 
 @st.cache_data(show_spinner=False, ttl=QUERY_TTL_S, max_entries=16)

@@ -11,21 +11,17 @@ from ui.labels import LABEL_COLOURS, ROLE_ZH
 LIST_ACTORS = 40
 
 
-def load_places(sess, by_province: bool) -> tuple[list[analysis.PlacePoint], dict[str, str]]:
+def load_places(sess, by_province: bool) -> tuple[list[analysis.PlacePoint], dict[str, list[str]]]:
     """The map's data from the store's aggregations: places with their responsibility and actor
-    counts, and actor id → place (the one place the page reads the store)."""
+    counts, and each place's busiest actors (the one place the page reads the store)."""
     f = sess.filters
-    loads = state.cached_role_load(sess.store, sess.key, f.documents, f.areas)
-    resolver = analysis.PlaceResolver(state.cached_hierarchy(sess.store, sess.key))
-    return analysis.place_points(loads, resolver, by_province)
+    return state.cached_place_points(sess.store, sess.key, f.documents, f.areas, by_province, LIST_ACTORS)
 
 
-def place_rows(sess, actor_place: dict[str, str], place: str) -> pd.DataFrame:
+def place_rows(sess, busiest: dict[str, list[str]], place: str) -> pd.DataFrame:
     """The responsibilities of the place's busiest actors (who-leads of each, from the store)."""
     f = sess.filters
-    loads = {ld.id: ld.total for ld in state.cached_role_load(sess.store, sess.key, f.documents, f.areas)}
-    actors = sorted((a for a, p in actor_place.items() if p == place), key=lambda a: (-loads.get(a, 0), a))
-    rows = [r for a in actors[:LIST_ACTORS]
+    rows = [r for a in busiest.get(place, [])
             for r in state.cached_who_leads(sess.store, sess.key, a, f.documents, (), f.areas)]
     return pd.DataFrame([{"actor": r.agency, "role_zh": ROLE_ZH.get(r.role, r.role), "doc_id": r.doc_id,
                           "number": r.number, "measure": r.measure, "measure_id": r.measure_id,
@@ -50,7 +46,7 @@ sess = state.session()
 
 with state.page_guard():
     by_province = st.toggle("按省汇总 Roll up to provinces", key="map_by_province")
-    points, actor_place = load_places(sess, by_province)
+    points, busiest = load_places(sess, by_province)
     if not points:
         st.info("当前筛选下没有可定位的职责 No responsibilities with a known place under the current filters.")
         st.stop()
@@ -69,7 +65,7 @@ with state.page_guard():
     place = c1.selectbox("地点 Place (或点击地图 or click the map)", names, key="map_place",
                          format_func=lambda n: f"{n} ({measures[n]})")
     st.query_params["place"] = st.session_state["_map_place_url"] = place
-    rows = place_rows(sess, actor_place, place)
+    rows = place_rows(sess, busiest, place)
     point = next(p for p in points if p.name == place)
     c2.markdown(f"**{place}** · {point.measures} 项职责 responsibilities · {point.actors} 个机构 agencies"
                 + (f" (前 {LIST_ACTORS} 个机构的措施 the busiest {LIST_ACTORS} agencies' measures below)"

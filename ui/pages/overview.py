@@ -37,8 +37,8 @@ with state.page_guard():
             st.altair_chart(charts.stacked_roles(analysis.load_by_agency(loads)), width="stretch")
         with right:
             st.subheader("按省份 Load by province")
-            hierarchy = state.cached_hierarchy(sess.store, sess.key)
-            st.altair_chart(charts.stacked_roles(analysis.load_by_province(loads, hierarchy)), width="stretch")
+            provinces = state.cached_province_load(sess.store, sess.key, f.documents, f.areas)
+            st.altair_chart(charts.stacked_roles(analysis.load_by_agency(provinces, top=None)), width="stretch")
         st.subheader("政策领域 × 机构 Areas by agency")
         areas = analysis.areas_by_agency(state.cached_area_load(sess.store, sess.key, f.documents, f.areas))
         if areas.empty:

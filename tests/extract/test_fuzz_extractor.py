@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 
 from graph.errors import KGError
 from graph.model import LABELS, REL_TYPES
-from nasties.fuzz import ANNOTATION, DOCUMENT_TEXT, LONG_LINE, NUMBERING, PROSE, fuzz_settings
+from tests.support.fuzz import ANNOTATION, DOCUMENT_TEXT, LONG_LINE, NUMBERING, PROSE, fuzz_settings
+
+pytestmark = pytest.mark.slow          # a fuzz run (budgets in tests/support/fuzz.py)
 
 extract = pytest.importorskip("extract.api")
 

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from extract.normalise import normalise_text
 from extract.structure import parse_structure, split_sentences
 from graph.errors import KGError
-from nasties.fuzz import ANY_DOCUMENT, DOCUMENT_TEXT, LONG_LINE, fuzz_settings
+from tests.support.fuzz import ANY_DOCUMENT, DOCUMENT_TEXT, LONG_LINE, fuzz_settings
+
+pytestmark = pytest.mark.slow          # a fuzz run (budgets in tests/support/fuzz.py)
 
 
 def _check_blocks(text: str, blocks) -> None:

@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 
 from extract.reader import decode_bytes, docx_text, pdf_text, read_document
 from graph.errors import InputError, KGError
-from nasties.fuzz import ANY_CHAR, CJK, DOCUMENT_TEXT, fuzz_settings
+from tests.support.fuzz import ANY_CHAR, CJK, DOCUMENT_TEXT, fuzz_settings
+
+pytestmark = pytest.mark.slow          # a fuzz run (budgets in tests/support/fuzz.py)
 
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "gb18030", "gbk", "big5", "latin-1", "shift_jis"]
 

@@ -7,7 +7,7 @@ import pytest
 
 from extract.normalise import load_document, normalise_text
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEED = {p.name[:3]: p for p in (ROOT / "seeds").glob("*.txt")}
 CORPUS = {p.name[:2]: p for p in (ROOT / "corpus").glob("0*.txt")}
 

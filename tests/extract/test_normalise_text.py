@@ -9,7 +9,7 @@ import pytest
 from extract.normalise import load_document, normalise_text
 from extract.normalise import html_to_text, join_wrapped
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEED = {p.name[:3]: p for p in (ROOT / "seeds").glob("*.txt")}
 CORPUS = sorted((ROOT / "corpus").glob("0*.txt"))
 ALL = sorted(SEED.values()) + CORPUS

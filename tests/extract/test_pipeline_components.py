@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from spacy.language import Language
 
 from extract import load_nlp
 from extract.normalise import load_document
-from tests.extract_graphs import SEEDS
+from tests.support.extracted import SEEDS
 
 
 def test_pipeline_is_blank_zh_with_registered_components():
@@ -36,6 +37,7 @@ def test_phrase_matcher_finds_gazetteer_names_in_seed_text():
     assert {"上海海关", "南京海关", "杭州海关", "海关总署", "两省一市"} <= found
 
 
+@pytest.mark.slow
 def test_a_long_single_line_is_processed_in_linear_time():
     """Doubling a one-line document must not much more than double the time (no quadratic step)."""
     from extract import extract_text
@@ -61,6 +63,7 @@ def test_pipe_batches_give_the_same_graphs_as_single_calls():
     assert batched == single
 
 
+@pytest.mark.slow
 def test_extract_many_keeps_order_reports_bad_files_and_runs_in_worker_processes(tmp_path):
     from extract import extract_many
     from graph.errors import InputError

@@ -9,7 +9,7 @@ import pytest
 from extract.normalise import load_document
 from extract.reader import read_document
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 SEED_002 = ROOT / "seeds" / "002_5c908e72577d78e6.txt"
 SEED_004 = ROOT / "seeds" / "004_1c4db03652775c40.txt"

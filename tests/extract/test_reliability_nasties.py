@@ -1,4 +1,4 @@
-"""The catalogue of real-world nasty inputs (tests/nasties): each gives a one-line InputError or a
+"""The catalogue of real-world nasty inputs (tests/support/nasties.py): each gives a one-line InputError or a
 correct result, within bounded time and memory (peak Python allocations via tracemalloc).
 
 Also through `kg extract` and `kg build`: a bad file is a one-line message and exit code 2
@@ -6,20 +6,15 @@ Also through `kg extract` and `kg build`: a bad file is a one-line message and e
 """
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 import tracemalloc
-from pathlib import Path
 
 import pytest
 
-import nasties
 from extract.normalise import load_document
 from graph.errors import EXIT_CODES, InputError
+from tests.support import nasties
 
-ROOT = Path(__file__).resolve().parents[1]
-KG = [sys.executable, "-m", "kg.cli"]
 REFERENCE = None
 
 
@@ -75,6 +70,7 @@ def test_mixed_encodings_and_fifo_are_refused_in_one_line(tmp_path):
             load_document(fifo)         # must not block reading a pipe
 
 
+@pytest.mark.slow
 def test_ten_thousand_clauses_are_all_found_in_bounded_memory(tmp_path):
     path = nasties.make_many_clauses(tmp_path, chapters=100, per_chapter=100)
     nd, elapsed, peak = _measure(lambda: load_document(path))
@@ -85,6 +81,7 @@ def test_ten_thousand_clauses_are_all_found_in_bounded_memory(tmp_path):
     assert elapsed < 120
 
 
+@pytest.mark.slow
 def test_ten_thousand_clauses_extract_to_ten_thousand_clause_nodes(tmp_path):
     extract = pytest.importorskip("extract.api")
     path = nasties.make_many_clauses(tmp_path, chapters=100, per_chapter=100)
@@ -110,17 +107,11 @@ def test_fifty_megabyte_text_is_refused_before_reading(tmp_path):
     assert elapsed < 2
 
 
-def _kg(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    import os
-    full_env = {**os.environ, "KG_DATA": str(cwd / "graph.json"), "KG_BACKEND": "memory", **(env or {})}
-    return subprocess.run(KG + list(args), cwd=ROOT, capture_output=True, text=True, timeout=300, env=full_env)
-
-
-def test_kg_extract_reports_each_bad_file_in_one_line_and_still_extracts_the_good_ones(tmp_path):
+def test_kg_extract_reports_each_bad_file_in_one_line_and_still_extracts_the_good_ones(kg, tmp_path):
     bad = [n.make(tmp_path) for n in nasties.CATALOGUE if n.error and n.name != "50 MB text"]
     good = nasties.make_gb18030(tmp_path)
     out = tmp_path / "out"
-    res = _kg("extract", *map(str, bad), str(good), "--out", str(out), cwd=tmp_path)
+    res = kg("extract", *map(str, bad), str(good), "--out", str(out))
     if "invalid choice" in res.stderr:
         pytest.skip("kg extract is not registered yet")
     assert res.returncode == EXIT_CODES["InputError"], res.stderr
@@ -132,16 +123,16 @@ def test_kg_extract_reports_each_bad_file_in_one_line_and_still_extracts_the_goo
     assert not any((out / f"{p.stem}.json").exists() for p in bad)
 
 
-def test_kg_build_skips_bad_files_with_exit_2_and_loads_the_good_one(tmp_path):
+def test_kg_build_skips_bad_files_with_exit_2_and_loads_the_good_one(kg, tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()
     for n in nasties.CATALOGUE:
         if n.error and n.name not in ("50 MB text", "unsupported extension"):
             n.make(folder)
     nasties.make_utf16_bom(folder)
-    res = _kg("build", str(folder), cwd=tmp_path)
+    res = kg("build", str(folder))
     assert res.returncode == EXIT_CODES["InputError"], res.stderr
     assert "Traceback" not in res.stderr and "Traceback" not in res.stdout
     assert "1 documents merged" in res.stdout or "1 document" in res.stdout, res.stdout
-    stats = _kg("stats", "--json", cwd=tmp_path)
+    stats = kg("stats", "--json")
     assert stats.returncode == 0 and '"Clause": 22' in stats.stdout.replace(" ", "").replace('"Clause":22', '"Clause": 22')

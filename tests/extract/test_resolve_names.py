@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from extract import extract_text
 from extract.gazetteer import load_gazetteer
-from tests.extract_graphs import corpus, names, seed
+from tests.support.extracted import corpus, names, seed
 
 
 def test_ministries_short_and_full_forms_resolve_to_one_canonical_entity():

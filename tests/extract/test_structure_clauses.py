@@ -10,7 +10,7 @@ from extract.normalise import load_document, normalise_text
 from extract.numerals import to_int
 from extract.structure import parse_structure
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEED = {p.name[:3]: p for p in (ROOT / "seeds").glob("*.txt")}
 CORPUS = {p.name[:2]: p for p in (ROOT / "corpus").glob("0*.txt")}
 

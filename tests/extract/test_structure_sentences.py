@@ -8,7 +8,7 @@ import pytest
 from extract.normalise import load_document, normalise_text
 from extract.structure import split_sentences
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEED = {p.name[:3]: p for p in (ROOT / "seeds").glob("*.txt")}
 ALL = sorted(SEED.values()) + sorted((ROOT / "corpus").glob("0*.txt"))
 ENDERS = set("。！？；!?;")
@@ -60,6 +60,7 @@ def test_sentence_at_and_block_at():
     assert [b.number for b in outer] == [2]
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(120)
 def test_three_megabyte_document_on_one_line():
     body = load_document(SEED["002"]).text.replace("\n", "")

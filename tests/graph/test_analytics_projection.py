@@ -5,8 +5,8 @@ import pytest
 
 from graph import analytics as A
 from graph.memory_store import MemoryStore
-from store_fixtures import BACKENDS, make_store
-from store_samples import sample_graphs
+from tests.support.samples import sample_graphs
+from tests.support.stores import BACKENDS, make_store
 
 EXEC = "agency:长三角生态绿色一体化发展示范区执行委员会"
 

@@ -14,7 +14,7 @@ from graph import cypher
 from graph.errors import QueryRefused
 from graph.model import LABELS, REL_TYPES
 from graph.neo4j_store import Neo4jStore
-from store_samples import HOSTILE, hostile_doc, sample_graphs
+from tests.support.samples import HOSTILE, hostile_doc, sample_graphs
 
 
 class FakeCounters:

@@ -14,8 +14,8 @@ from graph import export
 from graph.errors import ConfigError
 from graph.memory_store import MemoryStore
 from graph.store import Subgraph
-from store_fixtures import make_store
-from store_samples import HOSTILE, LONG_TEXT, hostile_doc, sample_graphs
+from tests.support.samples import HOSTILE, LONG_TEXT, hostile_doc, sample_graphs
+from tests.support.stores import make_store
 
 
 @pytest.fixture

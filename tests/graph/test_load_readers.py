@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from graph import export
-from nasties.graphs import synthetic_graphs
-from store_fixtures import BACKENDS, make_store
-from store_samples import sample_graphs
+from tests.support.samples import sample_graphs
+from tests.support.stores import BACKENDS, make_store
+from tests.support.synthetic import synthetic_graphs
 
 pytestmark = pytest.mark.slow          # bounded, runs in CI; deselect locally with -m 'not slow'
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 READERS = 20
 ROUNDS = 8
 MAX_ROUNDS = 400

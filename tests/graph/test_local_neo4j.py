@@ -8,21 +8,17 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT_ROOT, empty_neo4j, skip_or_fail
 from graph import local_neo4j
 from graph.errors import ConfigError, StoreUnavailable
-
-
-def _kg(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kg.cli", *args], cwd=PROJECT_ROOT,
-                          capture_output=True, text=True, timeout=timeout)
+from tests.support import skip_or_fail
+from tests.support.kg import spawn_kg
+from tests.support.neo4j import empty_neo4j
 
 
 def _free_port() -> int:
@@ -74,15 +70,15 @@ def _port_open(port: int) -> bool:
 
 
 @pytest.mark.neo4j
-def test_start_status_roundtrip_reuse_stop_leaves_no_process(tmp_path, port):
+@pytest.mark.slow
+def test_start_status_roundtrip_reuse_stop_leaves_no_process(tmp_path, port, kg):
     if not shutil.which("java"):
         skip_or_fail("the local Neo4j needs Java 17+ on PATH")
     from neo4j import GraphDatabase
 
     # Two starts at once (as when two test runs race): one JVM, both get the same ready engine.
-    cmd = [sys.executable, "-m", "kg.cli", "neo4j", "start", "--port", str(port), "--data-dir", str(tmp_path / "db")]
-    racers = [subprocess.Popen(cmd, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-              for _ in range(2)]
+    cmd = ["neo4j", "start", "--port", str(port), "--data-dir", str(tmp_path / "db")]
+    racers = [spawn_kg(*cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outputs = [r.communicate(timeout=300) for r in racers]
     try:
         assert [r.returncode for r in racers] == [0, 0], [err for _, err in outputs]
@@ -92,7 +88,7 @@ def test_start_status_roundtrip_reuse_stop_leaves_no_process(tmp_path, port):
         assert sorted(out.split()[0] for out, _ in outputs) == ["already", "started"]
         assert len(_launcher_pids(port)) == 1
 
-        status = _kg("neo4j", "status", "--port", str(port))
+        status = kg("neo4j", "status", "--port", str(port))
         assert status.returncode == 0 and "running" in status.stdout and uri in status.stdout
         pid = local_neo4j.status(port).pid
         assert pid and Path(f"/proc/{pid}").exists()
@@ -109,15 +105,15 @@ def test_start_status_roundtrip_reuse_stop_leaves_no_process(tmp_path, port):
                                            "RETURN versions[0] AS v, edition").records[0]
             assert version["v"].startswith("5.26") and version["edition"] == "community"
 
-        again = _kg("neo4j", "start", "--port", str(port))
+        again = kg("neo4j", "start", "--port", str(port))
         assert again.returncode == 0 and "already running" in again.stdout
         assert local_neo4j.status(port).pid == pid, "a second start reuses the running engine"
     finally:
-        stopped = _kg("neo4j", "stop", "--port", str(port))
+        stopped = kg("neo4j", "stop", "--port", str(port))
     assert stopped.returncode == 0 and "stopped" in stopped.stdout
     assert _process_gone(pid), f"JVM {pid} still running after stop"
     assert not _port_open(port)
-    after = _kg("neo4j", "status", "--port", str(port))
+    after = kg("neo4j", "status", "--port", str(port))
     assert after.returncode == 1 and "not running" in after.stdout
     assert not local_neo4j.stop(port), "stopping a stopped engine reports nothing was running"
 
@@ -128,10 +124,8 @@ def test_status_of_unused_port_is_not_running_and_local_uri_says_how_to_start(po
         local_neo4j.local_uri(port)
 
 
-def test_start_without_java_is_a_one_line_config_error(monkeypatch, tmp_path, port):
-    monkeypatch.setenv("PATH", str(tmp_path))  # no java, javac or mvn here
-    result = subprocess.run([sys.executable, "-m", "kg.cli", "neo4j", "start", "--port", str(port)],
-                            cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+def test_start_without_java_is_a_one_line_config_error(kg, tmp_path, port):
+    result = kg("neo4j", "start", "--port", str(port), env={"PATH": str(tmp_path)})  # no java, javac or mvn here
     assert result.returncode == ConfigError.exit_code
     assert result.stderr.count("\n") == 1 and "java not found" in result.stderr
     assert "Traceback" not in result.stderr

@@ -3,21 +3,14 @@ refused with a one-line QueryRefused (exit 5 in the CLI); runaway queries stop a
 results stop at the row cap; and the graph is exactly unchanged afterwards."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from graph.console import check_read_only
 from graph.errors import EXIT_CODES, QueryRefused
-from store_fixtures import make_store
-from store_samples import hostile_doc, sample_graphs
-from test_security_injection import fingerprint, raw_neo4j_state
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support.samples import hostile_doc, sample_graphs
+from tests.support.stores import fingerprint, make_store, raw_neo4j_state
 
 REFUSED = [
     "CREATE (n:Agency {id: 'evil'})", "create (n:Agency {id: 'evil'})", "MERGE (n:Entity {id: 'evil'})",
@@ -108,10 +101,8 @@ def test_guard_is_lexical_and_sees_through_quoting_and_comments():
 
 
 @pytest.mark.neo4j
-def test_kg_cypher_refuses_a_write_with_exit_5_and_one_line(neo, neo4j_settings, tmp_path):
-    env = {**os.environ, "NEO4J_URI": neo4j_settings.uri, "KG_BACKEND": "neo4j"}
-    res = subprocess.run([sys.executable, "-m", "kg.cli", "cypher", "MATCH (n) DETACH DELETE n"], cwd=ROOT,
-                         env=env, capture_output=True, text=True, timeout=120)
+def test_kg_cypher_refuses_a_write_with_exit_5_and_one_line(neo, neo4j_settings, kg):
+    res = kg("cypher", "MATCH (n) DETACH DELETE n", env={**neo4j_settings.env(), "KG_BACKEND": "neo4j"})
     assert res.returncode == EXIT_CODES["QueryRefused"] == 5, res.stderr
     lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and lines[0].startswith("kg: error:") and "Traceback" not in res.stderr

@@ -6,7 +6,6 @@ Values reach Cypher only as parameters; labels/types only from the schema, so th
 """
 from __future__ import annotations
 
-import hashlib
 import json
 
 import pytest
@@ -14,8 +13,8 @@ import pytest
 from graph import analytics, export
 from graph.errors import KGError
 from graph.model import LABELS, REL_TYPES
-from store_fixtures import BACKENDS, make_store
-from store_samples import hostile_doc, sample_graphs
+from tests.support.samples import hostile_doc, sample_graphs
+from tests.support.stores import BACKENDS, fingerprint, make_store, raw_neo4j_state
 
 HOSTILE = [
     "'", '"', "`", "\\", "\\'", "}) DETACH DELETE n //", "'}) DETACH DELETE n //", "\"}) DETACH DELETE n //",
@@ -29,26 +28,6 @@ HOSTILE = [
 ]
 VALID = "customs:上海海关"
 CLAUSE = "clause:002_sample_policy#3"
-
-
-def fingerprint(store) -> str:
-    """A digest of the whole graph: every node with properties, every edge with its evidence."""
-    sub = store.subgraph()
-    nodes = sorted((n.id, n.label, n.name, json.dumps(n.properties, ensure_ascii=False, sort_keys=True, default=str))
-                   for n in sub.nodes)
-    edges = sorted((e.source, e.type, e.target, json.dumps(e.properties, ensure_ascii=False, sort_keys=True, default=str),
-                    json.dumps(e.evidence, ensure_ascii=False, sort_keys=True, default=str)) for e in sub.edges)
-    return hashlib.sha256(json.dumps([nodes, edges], ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def raw_neo4j_state(store) -> tuple:
-    """Counts, labels, types and property keys straight from the server (a new label would show)."""
-    with store._driver.session(database=store.database) as s:
-        n = s.run("MATCH (n) RETURN count(n) AS c").single()["c"]
-        r = s.run("MATCH ()-[r]->() RETURN count(r) AS c").single()["c"]
-        labels = sorted(x["label"] for x in s.run("CALL db.labels() YIELD label RETURN label"))
-        types = sorted(x["relationshipType"] for x in s.run("CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType"))
-    return n, r, labels, types
 
 
 @pytest.fixture(params=BACKENDS)
@@ -111,7 +90,7 @@ def test_hostile_strings_through_every_query_leave_the_graph_unchanged(loaded):
 
 def test_hostile_names_are_found_verbatim_not_executed(loaded):
     """The stored hostile entities come back exactly through search, resolve and detail."""
-    from store_samples import HOSTILE as STORED
+    from tests.support.samples import HOSTILE as STORED
     for name in STORED:
         eid = loaded.resolve(name)
         node, _ = loaded.entity(eid)
@@ -170,17 +149,15 @@ def test_export_file_names_cannot_escape_the_folder(tmp_path):
         assert export.safe_join(target, ok).parent == target.resolve()
 
 
-def test_hostile_strings_through_every_cli_command_leave_the_graph_unchanged(loaded, monkeypatch, capsys, tmp_path,
-                                                                           request):
+@pytest.mark.slow          # 31 hostile strings × 11 commands
+def test_hostile_strings_through_every_cli_command_leave_the_graph_unchanged(loaded, kg, tmp_path, request):
     """`kg search/show/leads/neighbors/path/export/cypher` with hostile arguments: exit codes of the
     documented errors, one line on stderr, graph unchanged (in-process, so it stays fast)."""
-    from kg.cli import main
     if loaded.backend == "memory":
-        monkeypatch.setenv("KG_DATA", str(loaded.path))
+        env = {"KG_DATA": str(loaded.path)}
     else:
-        settings = request.getfixturevalue("neo4j_settings")
-        monkeypatch.setenv("NEO4J_URI", settings.uri)
-    monkeypatch.setenv("KG_BACKEND", loaded.backend)
+        env = request.getfixturevalue("neo4j_settings").env()
+    env["KG_BACKEND"] = loaded.backend
     before = fingerprint(loaded)
     out = tmp_path / "out"
     out.mkdir()
@@ -191,15 +168,11 @@ def test_hostile_strings_through_every_cli_command_leave_the_graph_unchanged(loa
                      ["export", "--format", "json", "--out", str(out / "g.json"), "--center", s],
                      ["export", "--format", "json", "--out", str(out / "g.json"), "--document", s],
                      ["cypher", "MATCH (n:Entity) WHERE n.name = $x RETURN n.id"], ["cypher", s]):
-            try:
-                code = main(argv)
-            except SystemExit as exc:           # argparse refusing an argument (e.g. one starting with '-')
-                code = exc.code
+            code, _, err = kg(*argv, env=env)     # argparse refusing an argument (e.g. one starting with '-') too
             ran += 1
-            captured = capsys.readouterr()
-            assert code in (0, 1, 2, 3, 5, 6), (argv[:2], code, captured.err[-300:])
-            errs = [ln for ln in captured.err.splitlines() if ln.startswith("kg: error:")]
-            assert len(errs) <= 1 and "Traceback" not in captured.err
+            assert code in (0, 1, 2, 3, 5, 6), (argv[:2], code, err[-300:])
+            errs = [ln for ln in err.splitlines() if ln.startswith("kg: error:")]
+            assert len(errs) <= 1 and "Traceback" not in err
     assert ran >= 300
     assert fingerprint(loaded) == before
     assert {p.name for p in out.iterdir()} <= {"g.json"}, "exports landed only where --out said"

@@ -9,8 +9,8 @@ import pytest
 from graph.errors import ConfigError, EntityNotFound
 from graph.model import ROLE_TYPES, DocumentGraph, Entity
 from graph.store import GraphStore
-from store_fixtures import BACKENDS, GRAPH_SETS, make_store
-from store_samples import HOSTILE, LONG_TEXT, hostile_doc, news_doc, policy_doc, sample_graphs
+from tests.support.samples import HOSTILE, LONG_TEXT, hostile_doc, news_doc, policy_doc, sample_graphs
+from tests.support.stores import BACKENDS, GRAPH_SETS, make_store
 
 EXEC = "agency:长三角生态绿色一体化发展示范区执行委员会"
 CLAUSE1 = "clause:002_sample_policy#1"
@@ -315,7 +315,7 @@ def _jurisdiction_graphs() -> list[DocumentGraph]:
     """Two real local documents (松江区, 嘉定区) and a national one, extracted for real."""
     from pathlib import Path
     from extract import extract_path
-    root = Path(__file__).resolve().parent.parent / "corpus"
+    root = Path(__file__).resolve().parents[2] / "corpus"
     return [extract_path(root / n) for n in ("30_songjiang_urban_renewal_plan_2025.md",
                                              "31_jiading_sponge_city_plan_2024.md",
                                              "02_comprehensive_bonded_zones_opinions_2019.txt")]

@@ -11,8 +11,8 @@ import pytest
 from graph import open_store
 from graph.errors import ConfigError, StoreUnavailable
 from graph.memory_store import MemoryStore
-from store_fixtures import PROJECT
-from store_samples import hostile_doc, news_doc, policy_doc, sample_graphs
+from tests.support.samples import hostile_doc, news_doc, policy_doc, sample_graphs
+from tests.support.stores import PROJECT
 
 
 def test_save_is_atomic_utf8_and_leaves_no_temporary_file(tmp_path):
@@ -55,12 +55,13 @@ def test_a_failed_save_keeps_the_previous_file(tmp_path, monkeypatch):
 
 
 def _merge_in_child(path: str, which: str) -> None:
-    from store_samples import hostile_doc, news_doc, policy_doc
+    from tests.support.samples import hostile_doc, news_doc, policy_doc
     doc = {"policy": policy_doc, "news": news_doc, "hostile": hostile_doc}[which]()
     for _ in range(3):
         MemoryStore(path).merge([doc])
 
 
+@pytest.mark.slow
 def test_concurrent_writers_lose_nothing(tmp_path):
     path = str(tmp_path / "graph.json")
     ctx = multiprocessing.get_context("fork")
@@ -111,6 +112,7 @@ def test_open_store_reads_backend_and_data_from_the_environment(tmp_path, monkey
 
 def test_neo4j_without_a_server_names_the_uri(monkeypatch):
     monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:9")
+    monkeypatch.setenv("KG_NEO4J_RETRY_S", "0")           # fail fast, no retry window
     store = open_store("neo4j")
     with pytest.raises(StoreUnavailable, match=r"bolt://127\.0\.0\.1:9"):
         store.stats()
@@ -124,6 +126,7 @@ def test_importing_graph_does_not_import_the_driver():
     assert out.stdout.strip() == "False"
 
 
+@pytest.mark.slow
 def test_a_writer_killed_mid_save_leaves_a_consistent_file(tmp_path):
     """SIGKILL a build while it writes: the file is either the old or the new graph, never torn,
     and a rerun completes to exactly the counts of an uninterrupted build."""
@@ -146,8 +149,7 @@ def test_a_writer_killed_mid_save_leaves_a_consistent_file(tmp_path):
         "while True:\n"
         "    MemoryStore(sys.argv[1]).merge([g])\n"
     )
-    tests_dir = str(PROJECT / "tests")
-    proc = subprocess.Popen([sys.executable, "-c", code, str(path), tests_dir], stdout=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-c", code, str(path), str(PROJECT)], stdout=subprocess.PIPE,
                             cwd=PROJECT)
     assert proc.stdout.readline().strip() == b"go"
     time.sleep(2.5)                     # inside a merge or a save

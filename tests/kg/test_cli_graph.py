@@ -3,15 +3,13 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 
 import networkx as nx
 import pytest
 
 from kg.cli import main
-from store_fixtures import PROJECT, seed_graphs
-from store_samples import news_doc, policy_doc
+from tests.support.samples import news_doc, policy_doc
+from tests.support.stores import PROJECT, seed_graphs
 
 
 @pytest.fixture
@@ -97,14 +95,16 @@ def test_errors_are_one_line_with_exit_codes(built, capsys, monkeypatch):
     assert main(["build", "no/such/dir"]) == 2
     capsys.readouterr()
     monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:9")
+    monkeypatch.setenv("KG_NEO4J_RETRY_S", "0")          # nothing listens there: fail fast, no retries
     assert main(["stats", "--backend", "neo4j"]) == 4
     err = capsys.readouterr().err
     assert "bolt://127.0.0.1:9" in err and err.count("\n") == 1 and "Traceback" not in err
 
 
-def test_kg_help_lists_the_graph_commands():
-    out = subprocess.run([sys.executable, "-m", "kg.cli", "--help"], capture_output=True, text=True,
-                         cwd=PROJECT, check=True).stdout
+def test_kg_help_lists_the_graph_commands(kg):
+    res = kg("--help")
+    assert res.returncode == 0
+    out = res.stdout
     for cmd in ("build", "stats", "search", "show", "leads", "neighbors", "path", "export", "cypher"):
         assert cmd in out
 

@@ -1,26 +1,22 @@
 """Every documented CLI exit code (graph.errors.EXIT_CODES) is what `kg` returns for its error, with
-exactly one `kg: error: …` line on stderr and no traceback; upload limits of the app are enforced."""
+exactly one `kg: error: …` line on stderr and no traceback (the app's upload limits: tests/ui/test_uploads.py)."""
 from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from graph import errors
 from graph.errors import EXIT_CODES
+from tests.support.kg import KgResult, run_kg
 
-ROOT = Path(__file__).resolve().parents[1]
 
-
-def _kg(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
-    full = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "KG_"))}
-    full.update({"KG_DATA": str(tmp_path / "graph.json"), "KG_BACKEND": "memory", **env})
-    return subprocess.run([sys.executable, "-m", "kg.cli", *args], cwd=ROOT, env=full, capture_output=True,
-                          text=True, timeout=300)
+def _kg(args: list[str], tmp_path: Path, **env: str) -> KgResult:
+    """`kg ARGS` in-process on the embedded store in `tmp_path` (no Neo4j retries: it is never up here)."""
+    return run_kg(*args, env={"KG_DATA": str(tmp_path / "graph.json"), "KG_BACKEND": "memory",
+                              "KG_NEO4J_RETRY_S": "0", **env})
 
 
 def _closed_port() -> int:
@@ -29,7 +25,7 @@ def _closed_port() -> int:
         return s.getsockname()[1]
 
 
-def _one_error_line(res: subprocess.CompletedProcess) -> str:
+def _one_error_line(res: KgResult) -> str:
     assert "Traceback" not in res.stderr + res.stdout, res.stderr
     lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
     errs = [ln for ln in lines if ln.startswith(("kg: error:", "kg: skipped:"))]   # build: skipped files
@@ -50,8 +46,8 @@ def test_exit_codes_are_distinct_and_documented():
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     """A small embedded graph built from the hand-made samples (no extractor needed)."""
-    from nasties.graphs import write_jsonl
-    from store_samples import sample_graphs
+    from tests.support.samples import sample_graphs
+    from tests.support.synthetic import write_jsonl
     folder = tmp_path_factory.mktemp("cli_codes")
     src = write_jsonl(sample_graphs(), folder / "samples.jsonl")
     res = _kg(["build", str(src)], folder)
@@ -96,10 +92,8 @@ def test_corrupt_embedded_store_file_is_store_unavailable(tmp_path):
 
 def test_non_utf8_shell_argument_is_a_one_line_error_or_an_answer(built):
     # bytes that are not UTF-8 reach Python as lone surrogates (surrogateescape)
-    res = subprocess.run([sys.executable, "-m", "kg.cli", "search", os.fsdecode(b"\xff\xfe")], cwd=ROOT,
-                         env={**os.environ, "KG_DATA": str(built / "graph.json"), "KG_BACKEND": "memory"},
-                         capture_output=True, timeout=120)
-    assert b"Traceback" not in res.stderr, res.stderr.decode(errors="replace")
+    res = _kg(["search", os.fsdecode(b"\xff\xfe")], built)
+    assert "Traceback" not in res.stderr, res.stderr
     assert res.returncode in (0, 1, EXIT_CODES["ConfigError"])     # 1: `kg search` found no match
 
 
@@ -108,51 +102,3 @@ def test_success_is_exit_0(built):
         res = _kg(args, built)
         assert res.returncode == 0, (args, res.stderr)
         assert res.stdout.strip()
-
-
-def test_upload_limits_type_size_and_emptiness():
-    ingest = pytest.importorskip("ui.ingest")
-    from graph.errors import InputError
-    assert ingest.MAX_UPLOAD_BYTES <= 50 * 2**20
-    assert ingest.check_upload("a.TXT", 10) == ".txt"
-    for name, size in [("a.exe", 10), ("a.txt.exe", 10), ("noext", 10), ("a.numbers", 10), ("a.txt", 0),
-                       ("a.pdf", ingest.MAX_UPLOAD_BYTES + 1), ("a.docx", 10**10)]:
-        with pytest.raises(InputError) as err:
-            ingest.check_upload(name, size)
-        assert "\n" not in str(err.value)
-
-
-def test_uploads_are_written_only_inside_a_private_temp_folder(monkeypatch, tmp_path):
-    """Hostile upload names stay inside the fresh temp folder, which is removed afterwards."""
-    ingest = pytest.importorskip("ui.ingest")
-    import tempfile
-
-    import nasties
-    created: list[str] = []
-    real_mkdtemp = tempfile.mkdtemp
-
-    def spy_mkdtemp(*a, **k):
-        d = real_mkdtemp(*a, dir=str(tmp_path), **{kk: vv for kk, vv in k.items() if kk != "dir"})
-        created.append(d)
-        return d
-    monkeypatch.setattr(tempfile, "mkdtemp", spy_mkdtemp)
-    written: list[Path] = []
-    real_write = Path.write_bytes
-
-    def spy_write(self, data):
-        written.append(self.resolve())
-        return real_write(self, data)
-    monkeypatch.setattr(Path, "write_bytes", spy_write)
-    data = nasties.SEED_002.read_bytes()
-    for name in ["../../evil.txt", "/etc/evil.txt", "..\\..\\evil.txt", "a/../../b.txt", "....txt",
-                 "x\x00y.txt", "C:\\evil.txt", "正常文件.txt", ".hidden.txt", "~/evil.txt"]:
-        try:
-            ingest.extract_upload(name, data)
-        except Exception as err:  # noqa: BLE001 - only where it wrote matters here
-            from graph.errors import KGError
-            assert isinstance(err, KGError), err
-    assert written, "uploads were written"
-    for w in written:
-        assert any(str(w).startswith(str(Path(d).resolve()) + os.sep) for d in created), w
-    assert all(not Path(d).exists() for d in created), "temp folders are removed"
-    assert not (tmp_path.parent / "evil.txt").exists() and not Path("/etc/evil.txt").exists()

@@ -5,8 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from graph.model import DocumentGraph
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support import ROOT
 SEEDS = {p.name[:3]: p for p in (ROOT / "seeds").glob("*.txt")}
 CORPUS = {p.name[:2]: p for p in (ROOT / "corpus").glob("0*.txt")}
 

@@ -1,4 +1,4 @@
-"""Hypothesis settings and strategies shared by the fuzz tests (tests/test_fuzz_*.py).
+"""Hypothesis settings and strategies shared by the fuzz tests (tests/extract/test_fuzz_*.py).
 
 Example counts: each fuzz test asks for `examples(n)`; in CI (env CI set) or with KG_FUZZ_SCALE=1 it
 gets n, locally a quarter (KG_FUZZ_SCALE scales it either way). CI runs are derandomised, so a
@@ -10,6 +10,8 @@ import os
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+
+from tests.support import in_ci
 
 # Per-target example budgets in CI; their sum is what the README reports as "inputs fuzzed".
 BUDGET = {
@@ -25,10 +27,6 @@ BUDGET = {
     "tables": 600,
 }
 FUZZ_BUDGET_CI = sum(BUDGET.values())
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
 def scale() -> float:

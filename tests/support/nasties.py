@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support import ROOT
+
 SEED_002 = ROOT / "seeds" / "002_5c908e72577d78e6.txt"
 SEED_004 = ROOT / "seeds" / "004_1c4db03652775c40.txt"
 

@@ -1,20 +1,21 @@
-"""Store fixtures for the graph-layer tests (imported by tests/test_store_*.py and friends).
+"""Stores for the graph-layer tests (tests/graph/test_store_*.py and friends).
 
 `make_store(kind, tmp_path, request)` opens an empty store of one backend: `memory` in a temporary
 file, `neo4j` on NEO4J_URI through the conftest fixtures (a clean database each time).
 `graph_sets()` names the inputs: the hand-built samples always, the extracted seeds when the
-extractor is available.
+extractor is available. `fingerprint(store)` and `raw_neo4j_state(store)` tell whether a graph changed.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import pytest
 
 from graph.memory_store import MemoryStore
 from graph.store import GraphStore
-
-PROJECT = Path(__file__).resolve().parent.parent
+from tests.support import ROOT as PROJECT
 SEEDS = sorted((PROJECT / "seeds").glob("*.txt"))
 
 BACKENDS = [pytest.param("memory", id="memory"),
@@ -54,8 +55,28 @@ def seed_graphs() -> list:
 
 
 def sample_set() -> list:
-    import store_samples
-    return store_samples.sample_graphs()
+    from tests.support.samples import sample_graphs
+    return sample_graphs()
 
 
 GRAPH_SETS = {"samples": sample_set, "seeds": seed_graphs}
+
+
+def fingerprint(store) -> str:
+    """A digest of the whole graph: every node with properties, every edge with its evidence."""
+    sub = store.subgraph()
+    nodes = sorted((n.id, n.label, n.name, json.dumps(n.properties, ensure_ascii=False, sort_keys=True, default=str))
+                   for n in sub.nodes)
+    edges = sorted((e.source, e.type, e.target, json.dumps(e.properties, ensure_ascii=False, sort_keys=True, default=str),
+                    json.dumps(e.evidence, ensure_ascii=False, sort_keys=True, default=str)) for e in sub.edges)
+    return hashlib.sha256(json.dumps([nodes, edges], ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def raw_neo4j_state(store) -> tuple:
+    """Counts, labels, types and property keys straight from the server (a new label would show)."""
+    with store._driver.session(database=store.database) as s:
+        n = s.run("MATCH (n) RETURN count(n) AS c").single()["c"]
+        r = s.run("MATCH ()-[r]->() RETURN count(r) AS c").single()["c"]
+        labels = sorted(x["label"] for x in s.run("CALL db.labels() YIELD label RETURN label"))
+        types = sorted(x["relationshipType"] for x in s.run("CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType"))
+    return n, r, labels, types

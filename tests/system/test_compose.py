@@ -6,9 +6,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
-from conftest import PROJECT_ROOT, skip_or_fail
+from tests.support import ROOT as PROJECT_ROOT
+from tests.support import skip_or_fail
 
 COMPOSE_FILE = PROJECT_ROOT / "docker-compose.yml"
 ENV_EXAMPLE = PROJECT_ROOT / ".env.example"
@@ -56,12 +58,14 @@ def _mount_targets(service: dict) -> set[str]:
     return {v["target"] if isinstance(v, dict) else str(v).split(":")[1] for v in service.get("volumes", [])}
 
 
+@pytest.mark.slow
 def test_compose_file_passes_compose_validation():
     result = subprocess.run([*_compose_cmd(), "--env-file", str(ENV_EXAMPLE), "-f", str(COMPOSE_FILE),
                              "config", "-q"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.slow
 def test_compose_refuses_to_start_without_a_password(tmp_path):
     env_file = tmp_path / "empty.env"
     env_file.write_text("")
@@ -70,6 +74,7 @@ def test_compose_refuses_to_start_without_a_password(tmp_path):
     assert result.returncode != 0 and "NEO4J_PASSWORD" in result.stderr
 
 
+@pytest.mark.slow
 def test_app_and_neo4j_agree_on_ports_and_credentials(tmp_path):
     env_file = tmp_path / "test.env"
     env_file.write_text("NEO4J_USER=graphuser\nNEO4J_PASSWORD=pw-for-compose-test\n")

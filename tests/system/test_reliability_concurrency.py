@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from graph.memory_store import MemoryStore
-from nasties.graphs import expected_counts, synthetic_graphs, write_jsonl
-from store_samples import hostile_doc, sample_graphs
-from test_reliability_faults import KG, ROOT, kg_env, neo4j_kg_env, stats
+from tests.support.kg import kg_stats, spawn_kg
+from tests.support.samples import hostile_doc, sample_graphs
+from tests.support.synthetic import expected_counts, synthetic_graphs, write_jsonl
 
 pytestmark = pytest.mark.slow          # bounded, runs in CI; deselect locally with -m 'not slow'
 
@@ -29,8 +29,9 @@ def parts(tmp_path_factory) -> dict:
 
 
 def _concurrent_builds(paths: list[Path], env: dict, backend: str) -> list[subprocess.CompletedProcess]:
-    procs = [subprocess.Popen(KG + ["build", str(p), "--backend", backend], cwd=ROOT, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for p in paths]
+    """Real `kg build` processes at the same time: the locks between processes are under test."""
+    procs = [spawn_kg("build", str(p), "--backend", backend, env=env, stdout=subprocess.PIPE,
+                      stderr=subprocess.PIPE, text=True) for p in paths]
     out = []
     for p in procs:
         stdout, stderr = p.communicate(timeout=600)
@@ -40,13 +41,13 @@ def _concurrent_builds(paths: list[Path], env: dict, backend: str) -> list[subpr
 
 def test_three_concurrent_kg_builds_into_one_embedded_file_lose_nothing(tmp_path, parts):
     data = tmp_path / "graph.json"
-    env = kg_env(KG_DATA=str(data), KG_BACKEND="memory")
+    env = dict(KG_DATA=str(data), KG_BACKEND="memory")
     results = _concurrent_builds([parts["a"], parts["b"], parts["c"]], env, "memory")
     for r in results:
         assert r.returncode == 0, r.stderr
     raw = json.loads(data.read_text(encoding="utf-8"))
     assert len({n["id"] for n in raw["nodes"]}) == len(raw["nodes"]), "duplicate node in the file"
-    st = stats(env, "memory")
+    st = kg_stats(env, "memory")
     assert (st["total_nodes"], st["total_relationships"]) == parts["expected"]
     assert not list(tmp_path.glob(".graph.json.*.tmp")), "a temporary file was left behind"
 
@@ -75,7 +76,7 @@ def test_threads_with_separate_store_objects_on_one_file_lose_nothing(tmp_path, 
 
 @pytest.mark.neo4j
 def test_concurrent_neo4j_builds_never_duplicate_nodes(clean_neo4j, neo4j_settings, parts, tmp_path):
-    env = neo4j_kg_env(neo4j_settings, tmp_path)
+    env = {**neo4j_settings.env(), "KG_BACKEND": "neo4j", "KG_DATA": str(tmp_path / "unused.json")}
     results = _concurrent_builds([parts["a"], parts["b"], parts["c"]], env, "neo4j")
     for r in results:
         assert r.returncode == 0, r.stderr
@@ -86,7 +87,7 @@ def test_concurrent_neo4j_builds_never_duplicate_nodes(clean_neo4j, neo4j_settin
     dup_rels = q("MATCH (a)-[r]->(b) WITH a, type(r) AS t, b, count(*) AS c WHERE c > 1 RETURN count(*) AS d",
                  database_=db).records[0]["d"]
     assert dup_nodes == 0 and dup_rels == 0
-    st = stats(env, "neo4j")
+    st = kg_stats(env, "neo4j")
     assert (st["total_nodes"], st["total_relationships"]) == parts["expected"]
     # provenance of a document merged by two writers at once is not doubled either
     ev = q("MATCH (:Entity {id: 'document:synthetic_0005'})-[r:HAS_CLAUSE]->(:Entity {id: 'clause:synthetic_0005#1'}) "

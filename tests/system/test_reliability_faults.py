@@ -6,7 +6,6 @@ killed between batches: the rerun completes to the same counts, with no duplicat
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import subprocess
@@ -17,38 +16,12 @@ from pathlib import Path
 import pytest
 
 from graph.memory_store import MemoryStore
-from nasties.graphs import expected_counts, synthetic_graphs, write_jsonl
-from store_samples import sample_graphs
+from tests.support import ROOT
+from tests.support.kg import kg_stats, spawn_kg
+from tests.support.samples import sample_graphs
+from tests.support.synthetic import expected_counts, synthetic_graphs, write_jsonl
 
 pytestmark = pytest.mark.slow          # bounded, runs in CI; deselect locally with -m 'not slow'
-ROOT = Path(__file__).resolve().parents[1]
-KG = [sys.executable, "-m", "kg.cli"]
-
-
-def kg_env(**extra: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
-    env.update(extra)
-    return env
-
-
-def neo4j_kg_env(settings, tmp_path: Path) -> dict:
-    """Environment for a `kg … --backend neo4j` subprocess aimed at the test database."""
-    env = kg_env(NEO4J_URI=settings.uri, KG_BACKEND="neo4j", KG_DATA=str(tmp_path / "unused.json"))
-    if settings.password:
-        env.update(NEO4J_USER=settings.user, NEO4J_PASSWORD=settings.password)
-    if settings.database:
-        env["NEO4J_DATABASE"] = settings.database
-    return env
-
-
-def run_kg(args: list[str], env: dict, timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run(KG + args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
-
-
-def stats(env: dict, backend: str) -> dict:
-    res = run_kg(["stats", "--json", "--backend", backend], env)
-    assert res.returncode == 0, res.stderr
-    return json.loads(res.stdout)
 
 
 @pytest.fixture(scope="module")
@@ -77,8 +50,8 @@ def _kill_when(proc: subprocess.Popen, condition, timeout: float = 300) -> bool:
 
 
 def _spawn_build(path: Path, env: dict, backend: str) -> subprocess.Popen:
-    return subprocess.Popen(KG + ["build", str(path), "--backend", backend], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    """A real `kg build` process: it is killed mid-write."""
+    return spawn_kg("build", str(path), "--backend", backend, env=env)
 
 
 def _file_is_complete(path: Path) -> dict:
@@ -89,11 +62,11 @@ def _file_is_complete(path: Path) -> dict:
     return data
 
 
-def test_sigkill_during_embedded_save_keeps_the_old_graph_and_rerun_completes(tmp_path, inputs):
+def test_sigkill_during_embedded_save_keeps_the_old_graph_and_rerun_completes(tmp_path, inputs, kg):
     data = tmp_path / "graph.json"
-    env = kg_env(KG_DATA=str(data), KG_BACKEND="memory")
-    assert run_kg(["build", str(inputs["small"])], env).returncode == 0
-    before = stats(env, "memory")
+    env = dict(KG_DATA=str(data), KG_BACKEND="memory")
+    assert kg("build", str(inputs["small"]), env=env).returncode == 0
+    before = kg_stats(env, "memory")
     kills = 0
     for _ in range(2):
         proc = _spawn_build(inputs["big"], env, "memory")
@@ -101,25 +74,25 @@ def test_sigkill_during_embedded_save_keeps_the_old_graph_and_rerun_completes(tm
         assert killed, "the build finished before its save could be interrupted"
         kills += 1
         _file_is_complete(data)
-        assert stats(env, "memory") == before, "a killed save must leave the previous graph"
+        assert kg_stats(env, "memory") == before, "a killed save must leave the previous graph"
         for tmp in tmp_path.glob(".graph.json.*.tmp"):   # the orphan is harmless; remove it for the next poll
             tmp.unlink()
-    res = run_kg(["build", str(inputs["big"])], env)
+    res = kg("build", str(inputs["big"]), env=env)
     assert res.returncode == 0, res.stderr
-    after = stats(env, "memory")
+    after = kg_stats(env, "memory")
     assert (after["total_nodes"], after["total_relationships"]) == inputs["expected"]
     # the same as an uninterrupted build
-    ref_env = kg_env(KG_DATA=str(tmp_path / "ref.json"), KG_BACKEND="memory")
-    assert run_kg(["build", str(inputs["small"]), str(inputs["big"])], ref_env).returncode == 0
-    assert stats(ref_env, "memory") == after
+    ref_env = dict(KG_DATA=str(tmp_path / "ref.json"), KG_BACKEND="memory")
+    assert kg("build", str(inputs["small"]), str(inputs["big"]), env=ref_env).returncode == 0
+    assert kg_stats(ref_env, "memory") == after
     assert kills == 2
 
 
-def test_sigkill_at_random_moments_never_corrupts_the_embedded_store(tmp_path, inputs):
+def test_sigkill_at_random_moments_never_corrupts_the_embedded_store(tmp_path, inputs, kg):
     data = tmp_path / "graph.json"
-    env = kg_env(KG_DATA=str(data), KG_BACKEND="memory")
-    assert run_kg(["build", str(inputs["small"])], env).returncode == 0
-    before = stats(env, "memory")
+    env = dict(KG_DATA=str(data), KG_BACKEND="memory")
+    assert kg("build", str(inputs["small"]), env=env).returncode == 0
+    before = kg_stats(env, "memory")
     rnd = random.Random(20261123)
     full = None
     for _ in range(3):
@@ -129,12 +102,12 @@ def test_sigkill_at_random_moments_never_corrupts_the_embedded_store(tmp_path, i
             proc.send_signal(signal.SIGKILL)
         proc.wait()
         _file_is_complete(data)
-        now = stats(env, "memory")
+        now = kg_stats(env, "memory")
         if now != before:       # the build got through: then it is complete, not partial
             full = full or now
             assert (now["total_nodes"], now["total_relationships"]) == inputs["expected"]
-    assert run_kg(["build", str(inputs["big"])], env).returncode == 0
-    final = stats(env, "memory")
+    assert kg("build", str(inputs["big"]), env=env).returncode == 0
+    final = kg_stats(env, "memory")
     assert (final["total_nodes"], final["total_relationships"]) == inputs["expected"]
     assert MemoryStore(data).stats().total_nodes == inputs["expected"][0]
 
@@ -156,20 +129,20 @@ def _wait_no_load(driver, database, timeout: float = 60) -> None:
 
 
 @pytest.mark.neo4j
-def test_sigkill_during_neo4j_load_rolls_back_and_rerun_completes(clean_neo4j, neo4j_settings, inputs, tmp_path):
-    env = neo4j_kg_env(neo4j_settings, tmp_path)
+def test_sigkill_during_neo4j_load_rolls_back_and_rerun_completes(clean_neo4j, neo4j_settings, inputs, tmp_path, kg):
+    env = {**neo4j_settings.env(), "KG_BACKEND": "neo4j", "KG_DATA": str(tmp_path / "unused.json")}
     db = neo4j_settings.database
-    assert run_kg(["build", str(inputs["small"])], env).returncode == 0
-    before = stats(env, "neo4j")
+    assert kg("build", str(inputs["small"]), env=env).returncode == 0
+    before = kg_stats(env, "neo4j")
     for _ in range(2):
         proc = _spawn_build(inputs["big"], env, "neo4j")
         killed = _kill_when(proc, lambda: _active_load(clean_neo4j, db))
         assert killed, "the load finished before it could be interrupted"
         _wait_no_load(clean_neo4j, db)
-        assert stats(env, "neo4j") == before, "a killed load must leave no partial write"
-    res = run_kg(["build", str(inputs["big"])], env)
+        assert kg_stats(env, "neo4j") == before, "a killed load must leave no partial write"
+    res = kg("build", str(inputs["big"]), env=env)
     assert res.returncode == 0, res.stderr
-    after = stats(env, "neo4j")
+    after = kg_stats(env, "neo4j")
     assert (after["total_nodes"], after["total_relationships"]) == inputs["expected"]
     dup = clean_neo4j.execute_query("MATCH (n:Entity) WITH n.id AS id, count(*) AS c WHERE c > 1 RETURN count(*) AS d",
                                     database_=db).records[0]["d"]
@@ -180,7 +153,7 @@ BULK_SCRIPT = r"""
 import sys
 sys.path.insert(0, sys.argv[2])
 from graph.neo4j_store import Neo4jStore
-from nasties.graphs import synthetic_graphs
+from tests.support.synthetic import synthetic_graphs
 store = Neo4jStore(sys.argv[1], batch_size=2000)
 store.merge(synthetic_graphs(24, 250), atomic=False)
 """
@@ -191,8 +164,7 @@ def test_sigkill_between_bulk_batches_then_rerun_reaches_exact_counts(clean_neo4
     if neo4j_settings.password:
         pytest.skip("the bulk script connects without auth (local engine)")
     db = neo4j_settings.database
-    tests_dir = str(Path(__file__).resolve().parent)
-    proc = subprocess.Popen([sys.executable, "-c", BULK_SCRIPT, neo4j_settings.uri, tests_dir], cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-c", BULK_SCRIPT, neo4j_settings.uri, str(ROOT)], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def some_batches_committed() -> bool:

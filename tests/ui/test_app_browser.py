@@ -8,82 +8,22 @@ Screenshots of every page go to test-artifacts/.
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 import networkx as nx
 import pytest
 
+from tests.support import ROOT
+from tests.support.browser import chromium_page
+from tests.support.server import serve_app
+
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 PAGES = {"overview": "", "who-leads": "who-leads", "explore": "explore", "paths": "paths", "map": "map",
          "console": "console", "export": "export", "ingest": "ingest"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def serve_app(data: Path, log: Path):
-    """`streamlit run app.py` on a free loopback port against the embedded store at `data`."""
-    port = free_port()
-    env = dict(os.environ, KG_BACKEND="memory", KG_DATA=str(data))
-    env.pop("NEO4J_URI", None)
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless=true",
-           f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
-           "--server.fileWatcherType=none"]
-    with log.open("w") as out:
-        proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.time() + 60
-            while True:
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
-                    break
-                except OSError:
-                    if proc.poll() is not None or time.time() > deadline:
-                        raise RuntimeError(f"streamlit did not start: {log.read_text()[-2000:]}")
-                    time.sleep(0.3)
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
-@contextmanager
-def chromium_page(viewport=(1500, 1000)):
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
-                                          accept_downloads=True)
-            yield context.new_page()
-        finally:
-            browser.close()
 
 
 def wait_for_app(page, timeout_ms: int = 60_000) -> None:
@@ -140,7 +80,8 @@ def browser_graph(tmp_path_factory) -> Path:
 
 def test_browser_search_explore_expand_export(browser_graph, tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
-    with serve_app(browser_graph, ARTIFACTS / "streamlit.log") as base, chromium_page() as page:
+    with serve_app(browser_graph, ARTIFACTS / "streamlit.log") as app, chromium_page() as page:
+        base = app.url
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
 

@@ -17,7 +17,7 @@ import pytest
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 SEEDS = ROOT / "seeds"
 SEED_002 = "002_5c908e72577d78e6"
@@ -280,6 +280,7 @@ def test_pages_load_when_neo4j_is_unreachable(page, monkeypatch):
     monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:9")  # nothing listens on the discard port
     monkeypatch.setenv("NEO4J_USER", "neo4j")
     monkeypatch.setenv("NEO4J_PASSWORD", "unused")
+    monkeypatch.setenv("KG_NEO4J_RETRY_S", "0")           # fail fast, no retry window
     at = run_page(page)
     assert not at.exception, [e.value for e in at.exception]
     messages = [w.value for w in at.warning] + [w.value for w in at.sidebar.warning]

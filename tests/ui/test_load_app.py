@@ -7,14 +7,9 @@ sessions × 7 pages, per-page timeout 180 s; p50/p95 page times go to test-artif
 from __future__ import annotations
 
 import json
-import os
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -26,21 +21,16 @@ from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from websockets.sync.client import connect  # noqa: E402
 
-from nasties.graphs import synthetic_graphs  # noqa: E402
-from store_samples import sample_graphs  # noqa: E402
+from tests.support.samples import sample_graphs  # noqa: E402
+from tests.support.server import serve_app  # noqa: E402
+from tests.support.synthetic import synthetic_graphs  # noqa: E402
 
 pytestmark = pytest.mark.slow          # bounded, runs in CI; deselect locally with -m 'not slow'
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SESSIONS = 10
 WALK = [("", ""), ("who-leads", "mode=agency&entity=上海海关"), ("explore", "entity=customs:上海海关"),
         ("paths", ""), ("map", ""), ("export", ""), ("console", "")]
 EXPECT = {"who-leads": "跨境电商".encode("utf-8")}      # the task 上海海关 leads, inside the answer table
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -48,36 +38,8 @@ def server(tmp_path):
     from graph.memory_store import MemoryStore
     data = tmp_path / "graph.json"
     MemoryStore(data).merge(sample_graphs() + synthetic_graphs(4, 100))
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "KG_"))}
-    env.update(KG_DATA=str(data), KG_BACKEND="memory")
-    log = tmp_path / "streamlit.log"
-    with open(log, "w") as fh:
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-                                 "--server.port", str(port), "--server.address", "127.0.0.1",
-                                 "--server.headless", "true", "--browser.gatherUsageStats", "false",
-                                 # no module reloading when source files change (other work in this tree
-                                 # edits them; a reload racing 10 sessions' imports is a dev-only artefact)
-                                 "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
-                                cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()[-2000:]
-            time.sleep(0.2)
-        yield port, log
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with serve_app(data, tmp_path / "streamlit.log") as app:
+        yield app.port, app.log
 
 
 def _run_page(ws, page: str, query: str) -> tuple[float, list[str], bytes]:

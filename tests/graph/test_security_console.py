@@ -70,6 +70,7 @@ def test_console_runs_reads_whose_strings_or_comments_mention_writes(neo):
 
 
 @pytest.mark.neo4j
+@pytest.mark.slow          # runaway queries load the server until they time out
 def test_runaway_query_stops_at_the_timeout(neo):
     before = fingerprint(neo)
     for q in ["UNWIND range(1, 2000000000) AS x WITH x WHERE x % 7 = 99 RETURN count(x)",

@@ -75,6 +75,7 @@ def _every_query(store, s: str) -> int:
     return len(calls) + 8
 
 
+@pytest.mark.slow          # a sweep: every hostile string × every query
 def test_hostile_strings_through_every_query_leave_the_graph_unchanged(loaded):
     before = fingerprint(loaded)
     raw_before = raw_neo4j_state(loaded) if loaded.backend == "neo4j" else None

@@ -265,7 +265,8 @@ def test_cypher_console_is_read_only(loaded):
 
 # -- identical answers on both backends ---------------------------------------------------------------
 
-@pytest.fixture(params=sorted(GRAPH_SETS))
+# the extracted seeds: hundreds of entities, thousands of queries on each backend (a bulk sweep)
+@pytest.fixture(params=[pytest.param(k, marks=[pytest.mark.slow] if k == "seeds" else []) for k in sorted(GRAPH_SETS)])
 def both(request, tmp_path):
     graphs = GRAPH_SETS[request.param]()
     mem = make_store("memory", tmp_path, request)

@@ -119,6 +119,7 @@ def test_neo4j_without_a_server_names_the_uri(monkeypatch):
     store.close()
 
 
+@pytest.mark.slow          # a fresh interpreter
 def test_importing_graph_does_not_import_the_driver():
     code = ("import sys, graph, graph.store, graph.memory_store, graph.analytics, graph.export; "
             "print('neo4j' in sys.modules)")

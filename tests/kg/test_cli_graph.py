@@ -125,6 +125,7 @@ def test_neo4j_build_matches_the_embedded_store(built, capsys, neo4j_settings, c
 
 
 @pytest.mark.neo4j
+@pytest.mark.slow          # the five seeds extracted and loaded three times
 def test_seed_build_on_both_backends(tmp_path, capsys, neo4j_settings, clean_neo4j, monkeypatch):
     seed_graphs()                                     # skips until the extractor reads the seeds
     monkeypatch.setenv("KG_DATA", str(tmp_path / "seeds.json"))

@@ -1,4 +1,5 @@
-# Two commands: `make run` (app on the seed graph, embedded store) and `make test` (whole suite, real Neo4j).
+# Two commands: `make run` (app on the seed graph, embedded store) and `make test` (whole suite, real Neo4j);
+# `make test-fast` is the suite without the slow and browser tests, for the edit-test loop.
 # Re-running is cheap: the install step re-runs only when pyproject.toml changes.
 
 PYTHON      ?= python3
@@ -11,7 +12,7 @@ PYTEST_ARGS ?=
 
 export KG_DATA
 
-.PHONY: install run test neo4j-start neo4j-stop neo4j-status system-deps clean
+.PHONY: install run test test-fast neo4j-start neo4j-stop neo4j-status system-deps clean
 
 install: $(STAMP)
 	@:
@@ -36,6 +37,10 @@ system-deps:
 
 test: install system-deps
 	@VENV_BIN=$(BIN) bash scripts/test.sh $(PYTEST_ARGS)
+
+# Under 2 minutes: no test marked slow (stress, fuzz, load, starts processes) or browser; still on Neo4j.
+test-fast: install system-deps
+	@VENV_BIN=$(BIN) bash scripts/test.sh -m "not slow and not browser" $(PYTEST_ARGS)
 
 neo4j-start: install
 	@$(BIN)/kg neo4j start --port $(NEO4J_PORT)

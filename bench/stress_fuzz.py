@@ -1,4 +1,4 @@
-"""The fuzz tests at a larger scale than CI (tests/test_fuzz_*.py, budgets in tests/nasties/fuzz.py).
+"""The fuzz tests at a larger scale than CI (tests/extract/test_*fuzz*.py, budgets in tests/support/fuzz.py).
 
     .venv/bin/python bench/stress_fuzz.py --scale 10      # ≈ 109,000 generated inputs
     .venv/bin/python bench/stress_fuzz.py --scale 1 --random   # the CI budget, not derandomised
@@ -22,8 +22,8 @@ def main() -> int:
     ap.add_argument("--scale", type=float, default=10.0)
     ap.add_argument("--random", action="store_true", help="do not derandomise (explore new inputs)")
     args = ap.parse_args()
-    sys.path.insert(0, str(ROOT / "tests"))
-    from nasties.fuzz import FUZZ_BUDGET_CI
+    sys.path.insert(0, str(ROOT))
+    from tests.support.fuzz import FUZZ_BUDGET_CI
     env = {**os.environ, "KG_FUZZ_SCALE": str(args.scale)}
     if args.random:
         env.pop("CI", None)
@@ -31,7 +31,7 @@ def main() -> int:
         env["CI"] = "true"
     print(f"fuzzing ≈ {int(FUZZ_BUDGET_CI * args.scale):,} inputs", flush=True)
     return subprocess.call([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                            "--hypothesis-show-statistics", *sorted(map(str, (ROOT / "tests").glob("test_fuzz_*.py")))],
+                            "--hypothesis-show-statistics", *sorted(map(str, (ROOT / "tests" / "extract").glob("test_*fuzz*.py")))],
                            cwd=ROOT, env=env)
 
 

@@ -1,5 +1,5 @@
 """Concurrent readers against a backend while ingests run, at a chosen scale (CI runs a bounded
-version: tests/test_load_readers.py).
+version: tests/graph/test_load_readers.py).
 
     .venv/bin/python bench/stress_load.py --backend memory --readers 20 --seconds 30
     NEO4J_URI=bolt://127.0.0.1:7730 .venv/bin/python bench/stress_load.py --backend neo4j --docs 40
@@ -22,7 +22,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
 
 def _pct(v: list[float], q: float) -> float:
@@ -42,7 +41,7 @@ def main() -> None:
 
     from graph import export
     from graph.memory_store import MemoryStore
-    from nasties.graphs import synthetic_graphs
+    from tests.support.synthetic import synthetic_graphs
     tmp = tempfile.mkdtemp()
     if args.backend == "memory":
         path = Path(tmp) / "graph.json"

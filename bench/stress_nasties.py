@@ -21,12 +21,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
 
 def _case(kind: str, size: float, folder: str) -> dict:
     """Runs inside the child process."""
-    import nasties
+    from tests.support import nasties
     from extract.loader import load_document
     from graph.errors import KGError
     folder_p = Path(folder)

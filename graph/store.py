@@ -1,7 +1,7 @@
 """The store contract: one interface, two backends (embedded networkx, Neo4j).
 
 Every query the CLI and the app ask is a method here, and both backends must give the same
-answers for the same graph (tests/test_store_contract.py runs one suite over both).
+answers for the same graph (tests/graph/test_store_contract.py runs one suite over both).
 Result types are plain dataclasses so pages and the CLI never see backend objects.
 
 The query logic that decides *what* an answer is (ranking, BFS and node cap, path ordering, role

@@ -2,7 +2,7 @@
 # Installs the Debian packages `make test` needs, only those missing, only as root with apt-get:
 #   java+javac (openjdk-17-jdk-headless) and Maven  -> the local Neo4j (graph/local_neo4j.py)
 #   chromium                                        -> browser tests (Playwright drives /usr/bin/chromium)
-#   docker-compose                                  -> tests/test_compose.py (`docker-compose config -q`)
+#   docker-compose                                  -> tests/system/test_compose.py (`docker-compose config -q`)
 #   fonts-noto-cjk                                  -> Chinese text in screenshots and PNG exports
 # Idempotent and quiet: does nothing (and prints nothing) when everything is there.
 set -euo pipefail

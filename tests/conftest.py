@@ -1,4 +1,17 @@
-"""Shared pytest fixtures. Add new fixtures under a section header of their own, documented.
+"""Shared pytest fixtures (helpers live in tests/support). Add new fixtures under a section header of
+their own, documented.
+
+kg
+--
+`kg(*argv, env={...})` runs the CLI's `main(argv)` in this process and returns
+`KgResult(returncode, stdout, stderr)`; exit codes are main's return value or argparse's SystemExit.
+The store variables of the shell (KG_BACKEND, KG_DATA, NEO4J_*) are removed for the call, `env` is
+set for the call only (None removes a variable), KG_DATA defaults to `tmp_path/graph.json`, and the
+working directory is the project root. A test of the process itself (signals, the real exit status,
+locks between processes) uses `tests.support.kg.run_kg_process` / `spawn_kg` instead.
+
+    def test_something(kg):
+        code, out, err = kg("stats", "--json", env={"KG_BACKEND": "memory"})
 
 Neo4j
 -----
@@ -18,30 +31,21 @@ transaction, drops nothing else, returns the driver). Any test that uses one of 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 import pytest
 
+pytest.register_assert_rewrite("tests.support")
+
+from tests.support import skip_or_fail  # noqa: E402
+from tests.support.kg import Kg  # noqa: E402
+from tests.support.neo4j import NEO4J_HINT, Neo4jSettings, empty_neo4j  # noqa: E402
+
 if TYPE_CHECKING:
     import neo4j
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-NEO4J_HINT = "run `make test` or set NEO4J_URI"
 NEO4J_FIXTURES = {"neo4j_settings", "neo4j_driver", "clean_neo4j"}
-
-
-def in_ci() -> bool:
-    """True when the CI variable is set to anything but an empty/false value."""
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def skip_or_fail(reason: str) -> None:
-    """Skip with `reason` locally; fail in CI, where a missing dependency is a broken setup."""
-    if in_ci():
-        pytest.fail(f"{reason} (CI is set, so this fails instead of skipping)", pytrace=False)
-    pytest.skip(reason)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -50,20 +54,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.neo4j)
 
 
+# ---------------------------------------------------------------- kg
+
+@pytest.fixture
+def kg(tmp_path: Path) -> Kg:
+    """The `kg` command line in-process: `kg(*argv, env=…)` → KgResult(returncode, stdout, stderr)."""
+    return Kg({"KG_DATA": str(tmp_path / "graph.json")})
+
+
 # ---------------------------------------------------------------- Neo4j
-
-@dataclass(frozen=True)
-class Neo4jSettings:
-    """Where the Neo4j tests connect, read from the NEO4J_* environment variables."""
-    uri: str
-    user: str
-    password: str | None
-    database: str | None
-
-    @property
-    def auth(self) -> tuple[str, str] | None:
-        return (self.user, self.password) if self.password else None
-
 
 @pytest.fixture(scope="session")
 def neo4j_settings() -> Neo4jSettings:
@@ -94,17 +93,6 @@ def neo4j_driver(neo4j_settings: Neo4jSettings) -> Iterator[neo4j.Driver]:
         skip_or_fail(f"Neo4j at {neo4j_settings.uri} cannot be reached ({problem}); {NEO4J_HINT}")
     yield driver
     driver.close()
-
-
-def empty_neo4j(driver: neo4j.Driver, database: str | None, batch: int = 10_000) -> None:
-    """Delete every node and relationship, `batch` nodes per transaction (a single transaction runs
-    out of transaction memory on ~100k nodes); indexes and constraints stay."""
-    from graph.cypher import DELETE_ALL_BATCH
-
-    while True:
-        result = driver.execute_query(DELETE_ALL_BATCH, limit=batch, database_=database)
-        if result.records[0]["deleted"] < batch:
-            return
 
 
 @pytest.fixture

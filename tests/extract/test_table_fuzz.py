@@ -3,12 +3,15 @@ empty cells, headers anywhere, numbers and names in any cell) never raise, and e
 relation offset lies inside the text."""
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from extract import extract_text
 from extract.table_model import Table, render_table
-from nasties.fuzz import CJK, fuzz_settings
+from tests.support.fuzz import CJK, fuzz_settings
+
+pytestmark = pytest.mark.slow          # a fuzz run (budgets in tests/support/fuzz.py)
 
 LABELS = ["序号", "重点任务", "具体内容", "牵头单位", "配合单位", "责任部门", "完成时限", "时间进度", "备注"]
 NAMES = ["区发展改革委", "区财政局", "各街镇", "区建设管理委（交通委）", "市经济信息化委", "——", "", "1", "12",

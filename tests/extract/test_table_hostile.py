@@ -53,6 +53,7 @@ def test_everything_merged(tmp_path):
     assert nd.text.strip() == "上海市松江区人民政府办公室关于印发任务分工的通知"
 
 
+@pytest.mark.slow
 def test_five_thousand_rows(tmp_path):
     rows = [["上海市松江区人民政府办公室关于印发任务分工的通知"], HEADER]
     rows += [[i, f"任务{i}", "区发展改革委", "区财政局、区水务局", "2026年底"] for i in range(1, 5001)]

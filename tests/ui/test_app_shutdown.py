@@ -1,0 +1,126 @@
+"""A busy app stops cleanly: `streamlit run app.py` on a copy of the seed graph, two browser tabs
+extracting an upload and a third merging one, then SIGTERM: the process is gone within 2 s and the
+graph file is whole (the graph before, or the graph with the merged document), its lock free."""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.support import ROOT, free_port
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, wait_for_app
+
+SEEDS = ROOT / "seeds"
+ARTIFACTS = ROOT / "test-artifacts"
+
+pytestmark = pytest.mark.browser
+
+MERGED = SEEDS / "002_5c908e72577d78e6.txt"
+EXIT_WITHIN_S = 2.0
+
+
+@pytest.fixture
+def big_upload(tmp_path) -> Path:
+    """The corpus's plain-text documents one after another (~220 KB): seconds of extraction."""
+    path = tmp_path / "corpus_all.txt"
+    path.write_text("\n\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").glob("*.txt"))),
+                    encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def seed_graph_copy(tmp_path) -> Path:
+    """Seeds 000, 001, 003, 004 (002 is merged during the test) in a fresh embedded store."""
+    import extract
+    from graph import open_store
+
+    path = tmp_path / "graph.json"
+    store = open_store("memory", path=str(path))
+    store.merge([extract.extract_path(p) for p in sorted(SEEDS.glob("*.txt")) if p != MERGED])
+    return path
+
+
+def _start(data: Path, log: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = dict(os.environ, KG_BACKEND="memory", KG_DATA=str(data))
+    env.pop("NEO4J_URI", None)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless=true",
+           f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
+           "--server.fileWatcherType=none"]
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    deadline = time.time() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
+            return proc, f"http://127.0.0.1:{port}"
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                proc.kill()
+                raise RuntimeError(f"streamlit did not start: {log.read_text()[-2000:]}")
+            time.sleep(0.3)
+
+
+def _running(page) -> bool:
+    return page.locator("[data-test-script-state='running']").count() > 0
+
+
+def test_a_busy_app_exits_within_2_s_of_sigterm_and_leaves_the_store_whole(seed_graph_copy, big_upload):
+    from playwright.sync_api import sync_playwright
+
+    from graph import open_store
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium")
+    before = open_store("memory", path=str(seed_graph_copy)).stats().to_dict()
+    ARTIFACTS.mkdir(exist_ok=True)
+    proc, base = _start(seed_graph_copy, ARTIFACTS / "streamlit-sigterm.log")
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            tabs = [browser.new_context().new_page() for _ in range(3)]
+            for tab in tabs:
+                tab.goto(f"{base}/ingest")
+                wait_for_app(tab)
+            merging = tabs[2]
+            merging.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(str(MERGED))
+            merging.get_by_role("button", name="确认导入", exact=False).wait_for(timeout=120_000)
+            wait_for_app(merging)
+            for tab in tabs[:2]:
+                tab.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(str(big_upload))
+            tabs[0].wait_for_selector("[data-test-script-state='running']", state="attached", timeout=30_000)
+            merging.get_by_role("button", name="确认导入", exact=False).click()
+            # The big previews are being extracted, drawn and sent (the slow moment to stop in).
+            tabs[0].wait_for_timeout(2500)
+            busy = [_running(tab) for tab in tabs]
+            started = time.monotonic()
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                pass
+            elapsed = time.monotonic() - started
+            browser.close()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert elapsed < EXIT_WITHIN_S, f"exit took {elapsed:.2f} s after SIGTERM (busy tabs: {busy})"
+
+    data = json.loads(seed_graph_copy.read_text(encoding="utf-8"))   # whole JSON, not a cut-off file
+    assert data["format"] == "yrd-policy-graph/1"
+    after = open_store("memory", path=str(seed_graph_copy)).stats().to_dict()
+    docs = {n["id"] for n in data["nodes"] if n["label"] == "Document"}
+    if "document:002_5c908e72577d78e6" in docs:
+        assert after["total_nodes"] > before["total_nodes"], "the merge is in whole"
+    else:
+        assert after == before, "the merge left nothing behind"
+    with open(seed_graph_copy.with_name(seed_graph_copy.name + ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)   # no writer left holding the lock

@@ -12,49 +12,12 @@ from typing import Any
 import pandas as pd
 
 from graph import analytics
-from graph.model import ROLE_TYPES, clause_document, doc_stem
+from graph.model import ROLE_TYPES
 from graph.store import ActorLoad, AreaLoad, Hierarchy, NodeView, Pair, Subgraph
 from ui import geo
 from ui.labels import ROLE_ZH
 
 PLACE_LABELS = ("Province", "City", "County")
-ROLE_RANK = {r: i for i, r in enumerate(ROLE_TYPES)}
-
-
-def measure_doc(node: NodeView, evidence_docs: list[str]) -> str:
-    """Document stem of a clause/task: its `doc_id` property, its id, else the edge evidence."""
-    for key in ("doc_id", "document"):
-        if node.properties.get(key):
-            return doc_stem(str(node.properties[key]))
-    home = clause_document(node.id)
-    if home:
-        return home
-    return evidence_docs[0] if evidence_docs else ""
-
-
-def responsibility_frame(sub: Subgraph) -> pd.DataFrame:
-    """One row per (actor, role, measure) edge of a role subgraph."""
-    nodes = {n.id: n for n in sub.nodes}
-    rows = []
-    for e in sub.edges:
-        if e.type not in ROLE_RANK or e.source not in nodes or e.target not in nodes:
-            continue
-        actor, measure = nodes[e.source], nodes[e.target]
-        docs = [str(ev.get("doc_id")) for ev in e.evidence if ev.get("doc_id")]
-        number = measure.properties.get("number")
-        rows.append({
-            "actor_id": actor.id, "actor": actor.name, "actor_label": actor.label,
-            "role": e.type, "role_zh": ROLE_ZH.get(e.type, e.type),
-            "measure_id": measure.id, "measure": measure.properties.get("title") or measure.name,
-            "measure_label": measure.label, "number": int(number) if isinstance(number, (int, float)) else None,
-            "section": measure.properties.get("section"),
-            "doc_id": measure_doc(measure, docs),
-            "areas": list(measure.properties.get("areas") or []),
-            "evidence": e.evidence[0].get("text", "") if e.evidence else "",
-        })
-    cols = ["actor_id", "actor", "actor_label", "role", "role_zh", "measure_id", "measure",
-            "measure_label", "number", "section", "doc_id", "areas", "evidence"]
-    return pd.DataFrame(rows, columns=cols)
 
 
 def _load_frame(loads: list[ActorLoad], top: int | None = None) -> pd.DataFrame:

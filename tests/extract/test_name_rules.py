@@ -15,17 +15,10 @@ from extract.org_rules import NAME_SUFFIX
 from extract.person_rules import FIRST_PERSON, NAME_HONORIFIC, SPEAKER_TURN, TITLE_NAME
 from extract.pipeline import load_nlp
 from extract.recognise import NAME_RULES, SETTLED_RULES, load_recogniser
+from tests.support.extracted import TRANSCRIPT
 
 NLP = load_nlp()
 SHANGHAI = target_of(load_gazetteer().get("上海市"))
-
-# a Q&A transcript (seeds/001, shortened): turns are detected from three on
-TRANSCRIPT = ("2022年9月15日市政府新闻发布会问答实录\n\n"
-              "人民日报:2020年两省一市政府出台的对示范区第一批支持政策的落地实施情况怎样?\n\n"
-              "华源:2020年两省一市政府出台的第一批支持政策,共22条。\n\n"
-              "解放日报:上海海关在促进长三角生态绿色一体化发展示范区建设方面采取了哪些具体措施?\n\n"
-              "叶建:示范区内三地隶属海关发挥基层首创精神,在我关牵头建立的长三角区域内直属海关一体协同工作机制的基础上,"
-              "加大改革探索力度。\n")
 
 
 def found(text: str, rule: str, doc_place=None) -> list[tuple[str, list[str]]]:

@@ -12,6 +12,7 @@ from extract.relation_rules import (CO_OCCURRENCE, FOUNDING_MEMBERS, GAZETTEER_P
 from extract.relations import RELATION_RULES, STRUCTURE
 from extract.role_rules import (COORDINATION_PARTNER, LEAD_IN_TEXT, LEAD_JOINTLY, NOTE_LEAD_RULE, NOTE_SCOPE,
                                 RESPONSIBILITY_NOTE, TABLE_COLUMN)
+from tests.support.extracted import TRANSCRIPT
 
 NLP = load_nlp()
 FAMILIES = dict(RELATION_RULES)
@@ -40,13 +41,6 @@ def relations(text: str, family: str) -> set[tuple[str, str, str, str]]:
 
 
 POLICY = "国务院关于促进综合保税区高水平开放高质量发展的若干意见\n国发〔2019〕3号\n"
-# a Q&A transcript (seeds/001, shortened): turns are detected from three on
-TRANSCRIPT = ("2022年9月15日市政府新闻发布会问答实录\n\n"
-              "人民日报:2020年两省一市政府出台的对示范区第一批支持政策的落地实施情况怎样?\n\n"
-              "华源:2020年两省一市政府出台的第一批支持政策,共22条。\n\n"
-              "解放日报:上海海关在促进长三角生态绿色一体化发展示范区建设方面采取了哪些具体措施?\n\n"
-              "叶建:示范区内三地隶属海关发挥基层首创精神,在我关牵头建立的长三角区域内直属海关一体协同工作机制的基础上,"
-              "加大改革探索力度。\n")
 # corpus/06: the attached list, one table cell per line, with a 指导部门 column
 TABLE = ("附件\n第二批支持创新相关改革举措推广清单\n序号\n改革举措\n主 要 内 容\n指导部门\n推广范围\n"
          "一、知识产权保护方面（共5项）\n1\n知识产权民事、刑事、行政案件“三合一”审判\n"

@@ -56,3 +56,12 @@ def clause(g: DocumentGraph, number: int, section: int | None = None):
 def actors_of(g: DocumentGraph, target_id: str, roles=("LEADS", "CO_LEADS", "RESPONSIBLE_FOR", "SUPPORTS")) -> dict[str, str]:
     """actor name → role for one clause/task."""
     return {name_of(g, r.source): r.type for r in g.relations if r.target == target_id and r.type in roles}
+
+
+# a Q&A transcript (seeds/001, shortened), for the rule tables: turns are detected from three on
+TRANSCRIPT = ("2022年9月15日市政府新闻发布会问答实录\n\n"
+              "人民日报:2020年两省一市政府出台的对示范区第一批支持政策的落地实施情况怎样?\n\n"
+              "华源:2020年两省一市政府出台的第一批支持政策,共22条。\n\n"
+              "解放日报:上海海关在促进长三角生态绿色一体化发展示范区建设方面采取了哪些具体措施?\n\n"
+              "叶建:示范区内三地隶属海关发挥基层首创精神,在我关牵头建立的长三角区域内直属海关一体协同工作机制的基础上,"
+              "加大改革探索力度。\n")

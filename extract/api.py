@@ -10,7 +10,7 @@ from graph.model import DocumentGraph
 
 from extract.document import NormalisedDocument
 from extract.loader import load_document, normalise_text
-from extract.pipeline import CHUNK_ABOVE, DocState, load_nlp
+from extract.pipeline import CHUNK_ABOVE, DocState, freeze_permanent_objects, load_nlp
 
 BATCH = 16
 
@@ -93,6 +93,7 @@ def _run_serial(paths: list[str], jurisdiction: str | None = None
 def _run_serial_inner(paths: list[str], jurisdiction: str | None = None
                       ) -> Iterator[tuple[str, DocumentGraph | KGError]]:
     nlp = load_nlp()
+    freeze_permanent_objects()
     loaded = list(_load_all(paths, jurisdiction)) if len(paths) <= BATCH else None
     source = loaded if loaded is not None else _load_all(paths, jurisdiction)
     pending: list[tuple[str, NormalisedDocument | KGError]] = []

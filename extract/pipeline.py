@@ -258,13 +258,16 @@ def build_nlp(config: dict[str, dict] | None = None) -> Language:
 
 @lru_cache(maxsize=1)
 def load_nlp() -> Language:
-    """The process-wide pipeline (built once; data files read once).
+    """The process-wide pipeline (built once; data files read once). Batch runs then call
+    `freeze_permanent_objects()`; a long-lived process holding other big data (the app) does not."""
+    return build_nlp()
 
-    The gazetteer and compiled patterns live as long as the process: they are moved out of the
-    cyclic garbage collector's sight (gc.freeze), so collections during extraction do not rescan
-    tens of thousands of permanent objects.
-    """
-    nlp = build_nlp()
+
+@lru_cache(maxsize=1)
+def freeze_permanent_objects() -> None:
+    """Move everything alive now (the pipeline, gazetteer, compiled patterns) out of the cyclic
+    garbage collector's sight, once per process, so collections during a batch extraction do not
+    rescan tens of thousands of permanent objects. Not for the app: a graph loaded there would be
+    frozen too and never freed on reload."""
     gc.collect()
     gc.freeze()
-    return nlp

@@ -218,6 +218,20 @@ DOCUMENT_LOAD = (f"MATCH (:{ENTITY_LABEL})-[r:LEADS|CO_LEADS|RESPONSIBLE_FOR|SUP
                  "UNWIND r.ev_docs AS d WITH DISTINCT d, r\n"
                  "RETURN d AS doc, count(r) AS n ORDER BY doc")
 
+# Maintained aggregates: the unfiltered answers, recomputed after each write by the store that wrote
+# and kept as JSON on one node outside the schema (`:KgAggregates`, not an :Entity: no query of the
+# graph sees it). Dropped before a write starts, so a write that fails leaves live queries, never stale ones.
+AGGREGATES_LABEL = "KgAggregates"
+READ_AGGREGATE = f"MATCH (m:{AGGREGATES_LABEL} {{id: 'graph'}}) RETURN m[$name] AS value"
+SAVE_AGGREGATES = f"MERGE (m:{AGGREGATES_LABEL} {{id: 'graph'}}) SET m += $values"
+DROP_AGGREGATES = f"MATCH (m:{AGGREGATES_LABEL}) DELETE m"
+
+ROLE_LOAD_TOP = (_ROLE_MATCH +
+                 "WITH a, type(r) AS role, count(*) AS n\n"
+                 "WITH a, collect([role, n]) AS by_role, sum(n) AS total\n"
+                 "ORDER BY total DESC, a.name, a.id LIMIT $limit\n"
+                 "RETURN a.id AS id, a.name AS name, labels(a) AS labels, by_role")
+
 PLACES = (f"MATCH (n:{ENTITY_LABEL}) WHERE n:Province OR n:City OR n:County OR n:Zone\n"
           f"RETURN {_NODE} AS node")
 PLACE_LINKS = (f"MATCH (a:{ENTITY_LABEL})-[r:LOCATED_IN|SUBORDINATE_TO|PART_OF]->(b:{ENTITY_LABEL})\n"

@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -21,7 +22,7 @@ import neo4j
 from neo4j import GraphDatabase, READ_ACCESS
 from neo4j import exceptions as nx_exc
 
-from graph import cypher
+from graph import analytics, cypher
 from graph.errors import ConfigError, QueryRefused, StoreUnavailable
 from graph.model import ENTITY_LABEL, LABELS, ROLE_TYPES, DocumentGraph, check_labels, check_types
 from graph.records import Batch, doc_filter, evidence_from_lists, prepare, sort_evidence
@@ -30,6 +31,9 @@ from graph.store import (ActorLoad, AreaLoad, EdgeView, GraphStore, Hierarchy, M
                          Responsibility, SearchHit, Stats, Subgraph, sort_edges, sort_nodes, stats_from_counts, _named)
 
 T = TypeVar("T")
+# What the maintained aggregates keep: co-responsible pairs, and the actors of the areas chart.
+KEPT_PAIRS = 100
+KEPT_AREA_TOP = 15
 # The driver logs each retry as a warning; the store reports failures itself, in one line.
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
 logging.getLogger("neo4j").propagate = False
@@ -220,6 +224,7 @@ class Neo4jStore(GraphStore):
         batch = prepare(graphs)
         report = MergeReport(documents=batch.documents, entities_skipped=len(batch.skipped_entities))
         self._ensure_schema()
+        self._drop_aggregates()
         report.relationships_skipped = self._count_skipped(batch)
         work = self._batches(batch)
 
@@ -251,6 +256,7 @@ class Neo4jStore(GraphStore):
             finally:
                 if bulk:
                     self._schema_run(cypher.search_index_statements(), wait=True)
+        self._refresh_aggregates()
         return report
 
     def merge_naive(self, graphs: Iterable[DocumentGraph], limit: int | None = None) -> int:
@@ -278,7 +284,8 @@ class Neo4jStore(GraphStore):
         while True:
             deleted = self._run(True, lambda tx: tx.run(cypher.DELETE_ALL_BATCH, limit=10000).single()["deleted"])
             if not deleted:
-                return
+                break
+        self._refresh_aggregates()
 
     # -- composite queries: one read transaction each ----------------------------------------------
     def search(self, *args: Any, **kw: Any) -> list[SearchHit]:
@@ -337,44 +344,121 @@ class Neo4jStore(GraphStore):
         return sorted(out, key=lambda v: (str(v.properties.get("date") or ""), v.id))
 
     # -- aggregations: Cypher aggregations, only their results travel -------------------------
+    # The unfiltered answers are maintained: recomputed after each merge or reset and kept on the
+    # :KgAggregates node (cypher.SAVE_AGGREGATES), so a page on a big graph reads one property;
+    # a filter (documents, areas) or a limit beyond what is kept runs the Cypher aggregation live.
     @staticmethod
     def _filters(documents: Sequence[str] | None, areas: Sequence[str] | None) -> dict[str, Any]:
         return {"docs": doc_filter(documents), "areas": sorted(set(areas)) if areas else None}
 
+    def _saved(self, name: str) -> Any | None:
+        """A maintained aggregate (decoded JSON), or None when there is none."""
+        rows = self._read(cypher.READ_AGGREGATE, name=name)
+        value = rows[0]["value"] if rows else None
+        return json.loads(value) if isinstance(value, str) else None
+
+    def _drop_aggregates(self) -> None:
+        self._run(True, lambda tx: tx.run(cypher.DROP_AGGREGATES).consume())
+
+    def _refresh_aggregates(self) -> None:
+        """Compute the unfiltered aggregates live and keep them (after a write)."""
+        loads = self._live_role_load()
+        hierarchy = self._live_hierarchy()
+        values = {
+            "role_load": [[x.id, x.name, x.label, x.by_role] for x in loads],
+            "province_load": [[x.id, x.name, x.label, x.by_role]
+                              for x in analytics.load_by_province(loads, hierarchy)],
+            "co_responsible": [[p.a, p.a_name, p.b, p.b_name, p.weight]
+                               for p in self._live_co_responsible(None, None, KEPT_PAIRS)],
+            "area_load": [[r.actor_id, r.actor, r.area, r.measures] for r in self._live_area_load(None, None, KEPT_AREA_TOP)],
+            "document_load": self._live_document_load(),
+            "hierarchy": {"places": [[n.id, n.label, n.name, n.properties] for n in hierarchy.places],
+                          "links": [list(link) for link in hierarchy.links]},
+            "areas": [r["area"] for r in self._read(cypher.AREAS)],
+        }
+        encoded = {k: json.dumps(v, ensure_ascii=False) for k, v in values.items()}
+        self._run(True, lambda tx: tx.run(cypher.SAVE_AGGREGATES, values=encoded).consume())
+
+    def _live_role_load(self, documents: Sequence[str] | None = None, areas: Sequence[str] | None = None,
+                        limit: int | None = None) -> list[ActorLoad]:
+        filters = self._filters(documents, areas)
+        rows = (self._read(cypher.ROLE_LOAD_TOP, limit=max(int(limit), 0), **filters) if limit is not None
+                else self._read(cypher.ROLE_LOAD, **filters))
+        out = [ActorLoad(r["id"], r["name"] or "", _label_of(r["labels"] or []),
+                         {role: n for role in ROLE_TYPES for rl, n in r["by_role"] if rl == role}) for r in rows]
+        out.sort(key=lambda x: (-x.total, x.name, x.id))
+        return out
+
     def role_load(self, documents: Sequence[str] | None = None, areas: Sequence[str] | None = None,
                   limit: int | None = None) -> list[ActorLoad]:
-        out = [ActorLoad(r["id"], r["name"] or "", _label_of(r["labels"] or []),
-                         {role: n for role in ROLE_TYPES for rl, n in r["by_role"] if rl == role})
-               for r in self._read(cypher.ROLE_LOAD, **self._filters(documents, areas))]
-        out.sort(key=lambda x: (-x.total, x.name, x.id))
-        return out[:limit] if limit is not None else out
+        saved = None if documents or areas else self._saved("role_load")
+        if saved is None:
+            return self._live_role_load(documents, areas, limit)
+        rows = saved[:limit] if limit is not None else saved
+        return [ActorLoad(i, name, label, dict(by_role)) for i, name, label, by_role in rows]
 
-    def co_responsible(self, documents: Sequence[str] | None = None, areas: Sequence[str] | None = None,
-                       limit: int = 15) -> list[Pair]:
+    def province_load(self, documents: Sequence[str] | None = None,
+                      areas: Sequence[str] | None = None) -> list[ActorLoad]:
+        saved = None if documents or areas else self._saved("province_load")
+        if saved is None:
+            return super().province_load(documents, areas)
+        return [ActorLoad(i, name, label, dict(by_role)) for i, name, label, by_role in saved]
+
+    def _live_co_responsible(self, documents: Sequence[str] | None, areas: Sequence[str] | None,
+                             limit: int) -> list[Pair]:
         rows = self._read(cypher.CO_RESPONSIBLE, limit=max(int(limit), 0), **self._filters(documents, areas))
         return [Pair(r["a"], r["a_name"] or "", r["b"], r["b_name"] or "", r["weight"]) for r in rows]
 
-    def area_load(self, documents: Sequence[str] | None = None, areas: Sequence[str] | None = None,
-                  top: int = 15) -> list[AreaLoad]:
+    def co_responsible(self, documents: Sequence[str] | None = None, areas: Sequence[str] | None = None,
+                       limit: int = 15) -> list[Pair]:
+        saved = None if documents or areas or limit > KEPT_PAIRS else self._saved("co_responsible")
+        if saved is None:
+            return self._live_co_responsible(documents, areas, limit)
+        return [Pair(*row) for row in saved[:max(int(limit), 0)]]
+
+    def _live_area_load(self, documents: Sequence[str] | None, areas: Sequence[str] | None,
+                        top: int) -> list[AreaLoad]:
         rows = self._read(cypher.AREA_LOAD, top=max(int(top), 0), **self._filters(documents, areas))
         out = [AreaLoad(r["actor_id"], r["actor"] or "", r["area"], r["measures"]) for r in rows]
         return sorted(out, key=lambda x: (-x.measures, x.actor, x.area))
 
-    def document_load(self) -> dict[str, int]:
+    def area_load(self, documents: Sequence[str] | None = None, areas: Sequence[str] | None = None,
+                  top: int = 15) -> list[AreaLoad]:
+        saved = None if documents or areas or top != KEPT_AREA_TOP else self._saved("area_load")
+        if saved is None:
+            return self._live_area_load(documents, areas, top)
+        return [AreaLoad(*row) for row in saved]
+
+    def _live_document_load(self) -> dict[str, int]:
         return {r["doc"]: r["n"] for r in self._read(cypher.DOCUMENT_LOAD)}
 
-    def hierarchy(self) -> Hierarchy:
+    def document_load(self) -> dict[str, int]:
+        saved = self._saved("document_load")
+        return dict(saved) if saved is not None else self._live_document_load()
+
+    def _live_hierarchy(self) -> Hierarchy:
         def work(tx: neo4j.ManagedTransaction) -> Hierarchy:
             places = [self._node(r["node"]) for r in tx.run(cypher.PLACES)]
             links = [(r["source"], r["type"], r["target"]) for r in tx.run(cypher.PLACE_LINKS)]
             return Hierarchy(places=sort_nodes(places), links=sorted(links))
         return self._run(False, work)
 
+    def hierarchy(self) -> Hierarchy:
+        saved = self._saved("hierarchy")
+        if saved is None:
+            return self._live_hierarchy()
+        return Hierarchy(places=[NodeView(i, label, name, props) for i, label, name, props in saved["places"]],
+                         links=[tuple(link) for link in saved["links"]])
+
     def areas(self) -> list[str]:
-        return [r["area"] for r in self._read(cypher.AREAS)]
+        saved = self._saved("areas")
+        return list(saved) if saved is not None else [r["area"] for r in self._read(cypher.AREAS)]
 
     def count(self, labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None,
               documents: Sequence[str] | None = None, areas: Sequence[str] | None = None) -> tuple[int, int]:
+        if not (labels or rel_types or documents or areas):
+            st = self.stats()
+            return st.total_nodes, st.total_relationships
         params = {"labels": check_labels(labels), "types": check_types(rel_types), **self._filters(documents, areas)}
 
         def work(tx: neo4j.ManagedTransaction) -> tuple[int, int]:

@@ -311,6 +311,27 @@ def test_backends_give_identical_answers(both):
         assert mem.co_responsible(limit=50, **filters) == neo.co_responsible(limit=50, **filters), filters
         assert mem.area_load(top=5, **filters) == neo.area_load(top=5, **filters), filters
         assert mem.count(**filters) == neo.count(**filters), filters
+    # Neo4j keeps the unfiltered answers after each write: they equal the live Cypher aggregations
+    assert neo._saved("role_load") is not None
+    assert neo.role_load() == neo._live_role_load() and neo.hierarchy() == neo._live_hierarchy()
+    assert neo.co_responsible(limit=7) == neo._live_co_responsible(None, None, 7)
+    assert neo.area_load() == neo._live_area_load(None, None, 15)
+    assert neo.document_load() == neo._live_document_load()
+
+
+@pytest.mark.neo4j
+def test_maintained_aggregates_follow_every_write(tmp_path, request):
+    """Neo4j: after a merge, a second merge and a reset, the kept answers are the live ones (never
+    stale). (The embedded store memoises per loaded graph object instead.)"""
+    store = make_store("neo4j", tmp_path, request)
+    graphs = sample_graphs()
+    store.merge(graphs[:1])
+    first = store.role_load()
+    assert first == store._live_role_load()
+    store.merge(graphs)
+    assert store.role_load() == store._live_role_load() != first
+    store.reset()
+    assert store.role_load() == [] and store.document_load() == {} and store.areas() == []
 
 
 @pytest.mark.neo4j

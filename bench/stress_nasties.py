@@ -27,7 +27,7 @@ def _case(kind: str, size: float, folder: str) -> dict:
     """Runs inside the child process."""
     from tests.support import nasties
     from extract.loader import load_document
-    from graph.errors import KGError
+    from common.errors import KGError
     folder_p = Path(folder)
     began = time.perf_counter()
     outcome = ""

@@ -5,7 +5,7 @@ import gc
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from graph.errors import InputError, KGError
+from common.errors import InputError, KGError
 from graph.model import DocumentGraph
 
 from extract.document import NormalisedDocument
@@ -51,7 +51,7 @@ def extract_document(nd: NormalisedDocument, nlp=None, jurisdiction: str | None 
 
 
 def extract_path(path: str | Path, jurisdiction: str | None = None) -> DocumentGraph:
-    """Read, normalise and extract one file (raises graph.errors.InputError on bad input)."""
+    """Read, normalise and extract one file (raises common.errors.InputError on bad input)."""
     return extract_document(load_document(path), jurisdiction=jurisdiction)
 
 

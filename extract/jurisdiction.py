@@ -236,7 +236,7 @@ class JurisdictionReader:
             return Jurisdiction((Place(NATIONAL, "National"),), {"text": name, "source": "override"})
         chain, used = self.parse_chain(name)
         if not chain or used != len(name):
-            from graph.errors import ConfigError
+            from common.errors import ConfigError
             raise ConfigError(f"unknown jurisdiction {name!r} (expected e.g. 上海市青浦区, 广州市, 国家)")
         return Jurisdiction(tuple(chain), {"text": name, "source": "override"})
 

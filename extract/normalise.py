@@ -15,7 +15,7 @@ import html
 import re
 from statistics import quantiles
 
-from graph.errors import InputError
+from common.errors import InputError
 
 from extract.document import NormalisedText, RawDocument
 from extract.table_model import Table, html_table_grid, markdown_tables, render_table

@@ -3,7 +3,7 @@
 Formats: .txt/.text, .md/.markdown, .html/.htm, .pdf (text layer via pypdf), .docx (python-docx).
 Encodings for text files: UTF-16 with BOM, UTF-8 (with or without BOM, tried strictly first), then
 charset-normalizer's guess (GB18030/GBK government files). Anything unreadable raises
-`graph.errors.InputError` with a one-line message.
+`common.errors.InputError` with a one-line message.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from graph.errors import InputError
+from common.errors import InputError
 
 from extract.document import RawDocument
 from extract.table_model import Table as TableModel

@@ -22,7 +22,7 @@ import os
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Mapping
 
-from graph.errors import ConfigError
+from common.errors import ConfigError
 
 if TYPE_CHECKING:
     from graph.store import GraphStore

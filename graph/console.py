@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from graph.errors import QueryRefused
+from common.errors import QueryRefused
 
 _STRINGS_AND_COMMENTS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`(?:[^`]|``)*`|//[^\n]*|/\*.*?\*/", re.S)
 _REFUSED = (

@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Iterator
 import networkx as nx
 
 from graph import cypher as cy
-from graph.errors import ConfigError
+from common.errors import ConfigError
 from graph.model import ENTITY_LABEL, check_label, check_rel_type
 from graph.records import evidence_key
 from graph.search_rank import search_keys, search_text

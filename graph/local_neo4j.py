@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from graph.errors import ConfigError, StoreUnavailable
+from common.errors import ConfigError, StoreUnavailable
 from graph.file_lock import locked as _locked   # two concurrent starts never fetch/compile/launch twice
 
 NEO4J_VERSION = "5.26.30"

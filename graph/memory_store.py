@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import networkx as nx
 
-from graph.errors import ConfigError, StoreUnavailable
+from common.errors import ConfigError, StoreUnavailable
 from graph.file_lock import held, open_lock
 from graph.model import MEASURE_LABELS, DocumentGraph
 from graph.records import doc_filter, evidence_key, prepare, sort_evidence

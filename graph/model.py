@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from graph.errors import SchemaError
+from common.errors import SchemaError
 
 # The schema's closed sets: the only labels and relationship types that may reach Cypher.
 LABELS: tuple[str, ...] = (

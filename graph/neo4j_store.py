@@ -23,7 +23,7 @@ from neo4j import GraphDatabase, READ_ACCESS
 from neo4j import exceptions as nx_exc
 
 from graph import analytics, cypher
-from graph.errors import ConfigError, QueryRefused, StoreUnavailable
+from common.errors import ConfigError, QueryRefused, StoreUnavailable
 from graph.model import ENTITY_LABEL, LABELS, ROLE_TYPES, DocumentGraph, check_labels, check_types
 from graph.records import Batch, doc_filter, evidence_from_lists, prepare, sort_evidence
 from graph.search_rank import lucene_query, norm

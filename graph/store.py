@@ -15,7 +15,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
-from graph.errors import ConfigError, EntityNotFound
+from common.errors import ConfigError, EntityNotFound
 from graph.model import (LABELS, MEASURE_LABELS, REL_TYPES, ROLE_TYPES, DocumentGraph, check_labels, check_types,
                          clause_document, doc_stem, passes_areas)
 from graph.records import doc_filter, sort_evidence
@@ -323,7 +323,7 @@ class GraphStore(ABC):
     def cypher(self, query: str, params: dict[str, Any] | None = None,
                timeout_s: float = 10.0, row_cap: int = 1000) -> tuple[list[str], list[list[Any]]]:
         """Read-only Cypher (Neo4j backend only)."""
-        from graph.errors import QueryRefused
+        from common.errors import QueryRefused
         raise QueryRefused(f"the Cypher console needs the Neo4j backend (this is {self.backend})")
 
     # -- primitives each backend implements ---------------------------------------------------

@@ -1,8 +1,8 @@
 """`kg`: one command line for extraction, graph building, queries, export and the local Neo4j.
 
 Each group of subcommands lives in its own module with `register(subparsers)`; errors derived from
-`graph.errors.KGError` are printed as one line (`kg: error: …`) with their exit code, never a traceback.
-Bad arguments print the usage and one line, and exit with ConfigError's code (6); see graph/errors.py.
+`common.errors.KGError` are printed as one line (`kg: error: …`) with their exit code, never a traceback.
+Bad arguments print the usage and one line, and exit with ConfigError's code (6); see common/errors.py.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import argparse
 import sys
 from typing import NoReturn
 
-from graph.errors import ConfigError, KGError
+from common.errors import ConfigError, KGError
 
 # Modules that add subcommands; each defines register(subparsers) and sets args.func.
 COMMAND_MODULES = ("kg.cmd_extract", "kg.cmd_graph", "kg.cmd_neo4j")

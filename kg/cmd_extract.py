@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from graph.errors import ConfigError, KGError
+from common.errors import ConfigError, KGError
 
 EXIT_SOME_FAILED = 2
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from extract.reader import DOCUMENT_SUFFIXES
-from graph.errors import ConfigError, InputError, KGError
+from common.errors import ConfigError, InputError, KGError
 from graph.model import LABELS, REL_TYPES, ROLE_LABELS_ZH, ROLE_TYPES
 
 DOC_SUFFIXES = DOCUMENT_SUFFIXES   # the reader's one list of readable suffixes

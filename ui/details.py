@@ -8,7 +8,7 @@ from typing import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from graph.errors import EntityNotFound
+from common.errors import EntityNotFound
 from graph.store import EdgeView
 from ui import state
 from ui.labels import label_caption, role_caption

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from extract.reader import DOCUMENT_SUFFIXES
-from graph.errors import InputError
+from common.errors import InputError
 from graph.model import DocumentGraph
 
 ALLOWED_SUFFIXES = DOCUMENT_SUFFIXES   # the reader's list: txt, md, html, pdf, docx, xlsx

@@ -5,7 +5,7 @@ from typing import Sequence
 
 import streamlit as st
 
-from graph.errors import KGError, StoreUnavailable
+from common.errors import KGError, StoreUnavailable
 from ui import state
 from ui.labels import entity_caption
 

@@ -14,7 +14,7 @@ from typing import Any, Iterator
 import streamlit as st
 
 from graph.config import StoreConfig
-from graph.errors import KGError, StoreUnavailable
+from common.errors import KGError, StoreUnavailable
 from graph.model import ROLE_TYPES
 from graph.store import (ActorLoad, AreaLoad, GraphStore, NodeView, Pair, Responsibility, SearchHit,
                          Stats, Subgraph, in_jurisdiction)

@@ -1,7 +1,7 @@
 """Property-based tests of the extractor (`extract.extract_text`): random policy-like text with
 numbering, responsibility notes, collective terms, HTML residue and control characters.
 
-Properties: no exception other than graph.errors.KGError; every mention and evidence span lies inside
+Properties: no exception other than common.errors.KGError; every mention and evidence span lies inside
 the normalised text and quotes it; relations join entities of the same graph; labels and types come
 from the schema; the same input gives byte-identical JSON.
 """
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graph.errors import KGError
+from common.errors import KGError
 from graph.model import LABELS, REL_TYPES
 from tests.support.fuzz import ANNOTATION, DOCUMENT_TEXT, LONG_LINE, NUMBERING, PROSE, fuzz_settings
 

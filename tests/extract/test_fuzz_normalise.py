@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from extract.loader import normalise_text
 from extract.structure import parse_structure, split_sentences
-from graph.errors import KGError
+from common.errors import KGError
 from tests.support.fuzz import ANY_DOCUMENT, DOCUMENT_TEXT, LONG_LINE, fuzz_settings
 
 pytestmark = pytest.mark.slow          # a fuzz run (budgets in tests/support/fuzz.py)

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from extract.reader import decode_bytes, docx_text, pdf_text, read_document
-from graph.errors import InputError, KGError
+from common.errors import InputError, KGError
 from tests.support.fuzz import ANY_CHAR, CJK, DOCUMENT_TEXT, fuzz_settings
 
 pytestmark = pytest.mark.slow          # a fuzz run (budgets in tests/support/fuzz.py)

@@ -46,7 +46,7 @@ def test_a_user_override_names_the_jurisdiction(name, expected):
 
 
 def test_an_unknown_override_is_a_configuration_error():
-    from graph.errors import ConfigError
+    from common.errors import ConfigError
     with pytest.raises(ConfigError):
         JR.from_name("不存在区")
 

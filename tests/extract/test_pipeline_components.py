@@ -66,7 +66,7 @@ def test_pipe_batches_give_the_same_graphs_as_single_calls():
 @pytest.mark.slow
 def test_extract_many_keeps_order_reports_bad_files_and_runs_in_worker_processes(tmp_path):
     from extract import extract_many
-    from graph.errors import InputError
+    from common.errors import InputError
     missing = tmp_path / "missing.txt"
     paths = [SEEDS["003"], missing, SEEDS["002"]]
     for n_process in (1, 2):

@@ -13,7 +13,7 @@ from typing import Callable
 import pytest
 
 from extract.loader import load_document
-from graph.errors import InputError
+from common.errors import InputError
 from tests.support import ROOT
 
 SEED_002 = ROOT / "seeds" / "002_5c908e72577d78e6.txt"

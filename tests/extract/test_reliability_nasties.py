@@ -2,7 +2,7 @@
 correct result, within bounded time and memory (peak Python allocations via tracemalloc).
 
 Also through `kg extract` and `kg build`: a bad file is a one-line message and exit code 2
-(graph.errors.InputError), and the good files of the same call still go through.
+(common.errors.InputError), and the good files of the same call still go through.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import tracemalloc
 import pytest
 
 from extract.loader import load_document
-from graph.errors import EXIT_CODES, InputError
+from common.errors import EXIT_CODES, InputError
 from tests.support import nasties
 
 REFERENCE = None

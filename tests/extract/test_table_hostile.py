@@ -8,7 +8,7 @@ import pytest
 
 from extract import extract_path
 from extract.loader import load_document
-from graph.errors import InputError
+from common.errors import InputError
 
 HEADER = ["序号", "重点任务", "牵头单位", "配合单位", "完成时限"]
 

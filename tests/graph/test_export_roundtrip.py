@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from graph import export
-from graph.errors import ConfigError
+from common.errors import ConfigError
 from graph.memory_store import MemoryStore
 from graph.store import Subgraph
 from tests.support.samples import HOSTILE, LONG_TEXT, hostile_doc, sample_graphs

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from graph import local_neo4j
-from graph.errors import ConfigError, StoreUnavailable
+from common.errors import ConfigError, StoreUnavailable
 from tests.support import skip_or_fail
 from tests.support.kg import spawn_kg
 from tests.support.neo4j import empty_neo4j

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from graph.console import check_read_only
-from graph.errors import EXIT_CODES, QueryRefused
+from common.errors import EXIT_CODES, QueryRefused
 from tests.support.samples import hostile_doc, sample_graphs
 from tests.support.stores import fingerprint, make_store, raw_neo4j_state
 

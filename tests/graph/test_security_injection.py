@@ -11,7 +11,7 @@ import json
 import pytest
 
 from graph import analytics, export
-from graph.errors import KGError
+from common.errors import KGError
 from graph.model import LABELS, REL_TYPES
 from tests.support.samples import hostile_doc, sample_graphs
 from tests.support.stores import BACKENDS, fingerprint, make_store, raw_neo4j_state

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.errors import ConfigError, EntityNotFound
+from common.errors import ConfigError, EntityNotFound
 from graph.model import ROLE_TYPES, DocumentGraph, Entity
 from graph.store import GraphStore
 from tests.support.samples import HOSTILE, LONG_TEXT, hostile_doc, news_doc, policy_doc, sample_graphs
@@ -241,7 +241,7 @@ def test_hostile_values_are_stored_and_found_verbatim(loaded):
 
 
 def test_cypher_console_is_read_only(loaded):
-    from graph.errors import QueryRefused
+    from common.errors import QueryRefused
     if loaded.backend == "memory":
         with pytest.raises(QueryRefused, match="Neo4j backend"):
             loaded.cypher("MATCH (n) RETURN n")

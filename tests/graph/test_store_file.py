@@ -7,7 +7,7 @@ import gc
 
 import pytest
 
-from graph.errors import StoreUnavailable
+from common.errors import StoreUnavailable
 from graph.memory_store import MemoryStore
 from graph.model import DocumentGraph, Entity
 from graph.search_rank import norm, score, tokens

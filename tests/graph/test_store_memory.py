@@ -9,7 +9,7 @@ import pytest
 
 from graph import open_store
 import graph.store_file
-from graph.errors import ConfigError, StoreUnavailable
+from common.errors import ConfigError, StoreUnavailable
 from graph.memory_store import MemoryStore
 from tests.support.store_file_check import read_raw
 from tests.support.samples import hostile_doc, news_doc, policy_doc, sample_graphs

@@ -31,7 +31,7 @@ def test_cli_neo4j_help_lists_actions(kg):
 
 def test_cli_usage_errors_exit_with_the_config_error_code(kg, tmp_path):
     """argparse's own code 2 is InputError's; a bad command line is ConfigError (6): usage, one line."""
-    from graph.errors import ConfigError, InputError
+    from common.errors import ConfigError, InputError
 
     data = str(tmp_path / "graph.json")
     for args in (["no-such-command"], ["search"], ["stats", "--backend", "sqlite"], ["search", "x", "--limit", "many"]):
@@ -57,7 +57,7 @@ def test_cli_search_without_a_match_says_so_on_one_line(kg, tmp_path):
 def test_the_real_process_exits_with_the_codes_main_returns(tmp_path):
     """`python -m kg.cli` (what the `kg` console script runs): main's return value and argparse's
     exit become the process's exit status; stdout and stderr are the process's own."""
-    from graph.errors import ConfigError
+    from common.errors import ConfigError
 
     env = {"KG_DATA": str(tmp_path / "graph.json"), "KG_BACKEND": "memory"}
     assert run_kg_process("--help", env=env, timeout=120).returncode == 0

@@ -1,4 +1,4 @@
-"""Every documented CLI exit code (graph.errors.EXIT_CODES) is what `kg` returns for its error, with
+"""Every documented CLI exit code (common.errors.EXIT_CODES) is what `kg` returns for its error, with
 exactly one `kg: error: …` line on stderr and no traceback (the app's upload limits: tests/ui/test_uploads.py)."""
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from graph import errors
-from graph.errors import EXIT_CODES
+from common import errors
+from common.errors import EXIT_CODES
 from tests.support.kg import KgResult, run_kg
 
 

@@ -15,13 +15,13 @@ def _architecture() -> str:
 
 def test_every_module_is_named_in_the_architecture():
     section = _architecture()
-    missing = [f"{pkg}/{f.name}" for pkg in ("extract", "graph", "kg", "ui") for f in sorted((ROOT / pkg).glob("*.py"))
+    missing = [f"{pkg}/{f.name}" for pkg in ("common", "extract", "graph", "kg", "ui") for f in sorted((ROOT / pkg).glob("*.py"))
                if f.stem != "__init__" and not re.search(rf"\b{re.escape(f.stem)}(\.py)?\b", section)]
     assert not missing, missing
 
 
 def test_every_cited_file_exists():
-    cited = set(re.findall(r"`((?:extract|graph|kg|ui|tests/extract)/[\w/]+\.py)`", _architecture()))
+    cited = set(re.findall(r"`((?:common|extract|graph|kg|ui|tests/extract)/[\w/]+\.py)`", _architecture()))
     cited |= {f"{pkg}/{name}.py" for pkg, name in re.findall(r"\b(graph|ui)\.(\w+)\b", _architecture())
               if (ROOT / pkg / f"{name}.py").exists() or name.islower() and name not in {"model"}}
     assert cited and all((ROOT / c).exists() for c in cited), sorted(c for c in cited if not (ROOT / c).exists())

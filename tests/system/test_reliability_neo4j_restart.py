@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import EXIT_CODES, StoreUnavailable
+from common.errors import EXIT_CODES, StoreUnavailable
 from tests.support import skip_or_fail
 from tests.support.samples import sample_graphs
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import EXIT_CODES, KGError
+from common.errors import EXIT_CODES, KGError
 
 ROOT = Path(__file__).resolve().parents[2]
 FAKE = "Fake-Pw-93847-do-not-print"

@@ -281,7 +281,7 @@ def test_ingest_previews_then_merges_idempotently(empty_env):
 
 def test_ingest_failed_merge_leaves_graph_unchanged(seed_graph_file, tmp_path, monkeypatch):
     from graph import open_store
-    from graph.errors import StoreUnavailable
+    from common.errors import StoreUnavailable
     from graph.memory_store import MemoryStore
 
     path = tmp_path / "graph.json"
@@ -303,7 +303,7 @@ def test_ingest_failed_merge_leaves_graph_unchanged(seed_graph_file, tmp_path, m
 def test_ingest_refuses_a_disallowed_type(empty_env):
     at = run_page("ingest")
     assert set(at.file_uploader(key="ingest_file").allowed_type) >= {".txt", ".pdf", ".docx"}
-    from graph.errors import InputError
+    from common.errors import InputError
     from ui.ingest import check_upload
     with pytest.raises(InputError):
         check_upload("evil.exe", 10)

@@ -10,7 +10,7 @@ import pytest
 
 def test_upload_limits_type_size_and_emptiness():
     ingest = pytest.importorskip("ui.ingest")
-    from graph.errors import InputError
+    from common.errors import InputError
     assert ingest.MAX_UPLOAD_BYTES <= 50 * 2**20
     assert ingest.check_upload("a.TXT", 10) == ".txt"
     for name, size in [("a.exe", 10), ("a.txt.exe", 10), ("noext", 10), ("a.numbers", 10), ("a.txt", 0),
@@ -47,7 +47,7 @@ def test_uploads_are_written_only_inside_a_private_temp_folder(monkeypatch, tmp_
         try:
             ingest.extract_upload(name, data)
         except Exception as err:  # noqa: BLE001 - only where it wrote matters here
-            from graph.errors import KGError
+            from common.errors import KGError
             assert isinstance(err, KGError), err
     assert written, "uploads were written"
     for w in written:

@@ -1,7 +1,7 @@
 """导入 Ingest: upload → preview (entities, relations, evidence highlighted) → confirm to merge."""
 import streamlit as st
 
-from graph.errors import KGError
+from common.errors import KGError
 from ui import ingest, state
 
 st.title("导入 Ingest")

@@ -166,7 +166,7 @@ def test_browser_search_explore_expand_export(browser_graph, tmp_path):
             if name == "map":  # click 杭州市's outline: the place box and the measure list follow
                 click_map_place(page, "杭州市", "City")
                 wait_for_app(page)
-                page.locator("[data-testid='stMarkdown']").filter(has_text="项措施 measures").filter(
+                page.locator("[data-testid='stMarkdown']").filter(has_text="项职责 responsibilities").filter(
                     has_text="杭州市").wait_for(timeout=30_000)
                 page.get_by_text("杭州海关").first.wait_for(state="attached", timeout=30_000)
                 page.screenshot(path=str(ARTIFACTS / "map-clicked.png"))
@@ -181,8 +181,9 @@ TITLES = {"": "总览 Overview", "overview": "总览 Overview", "who-leads": "�
 
 
 def test_every_page_url_opens_that_page(browser_graph):
-    with serve_app(browser_graph, ARTIFACTS.mkdir(exist_ok=True) or ARTIFACTS / "streamlit-urls.log") as base, \
-            chromium_page() as page:
+    ARTIFACTS.mkdir(exist_ok=True)
+    with serve_app(browser_graph, ARTIFACTS / "streamlit-urls.log") as app, chromium_page() as page:
+        base = app.url
         for path, title in TITLES.items():
             page.goto(f"{base}/{path}")
             wait_for_app(page)
@@ -202,7 +203,8 @@ def test_a_state_url_restores_the_state(browser_graph):
     store = open_store("memory", path=str(browser_graph))
     customs = store.resolve("上海海关")
     ARTIFACTS.mkdir(exist_ok=True)
-    with serve_app(browser_graph, ARTIFACTS / "streamlit-state.log") as base, chromium_page() as page:
+    with serve_app(browser_graph, ARTIFACTS / "streamlit-state.log") as app, chromium_page() as page:
+        base = app.url
         page.goto(f"{base}/who-leads?mode=agency&entity={quote('上海海关')}")
         wait_for_app(page)
         assert _chosen(page, "机构 Agency") == "上海海关 · 海关"
@@ -272,8 +274,9 @@ def _settle_graph(frame, page) -> None:
 
 def test_explore_names_the_nodes_of_a_500_node_view(corpus_graph):
     ARTIFACTS.mkdir(exist_ok=True)
-    with serve_app(corpus_graph, ARTIFACTS / "streamlit-captions.log") as base, \
+    with serve_app(corpus_graph, ARTIFACTS / "streamlit-captions.log") as app, \
             chromium_page(viewport=(1500, 1300)) as page:
+        base = app.url
         page.goto(f"{base}/explore?entity={quote('上海市')}&depth=2&cap=500")
         wait_for_app(page)
         frame = graph_frame(page)

@@ -126,7 +126,7 @@ def bench_neo4j(graphs, batch, uri: str, sample_docs: int, n_queries: int, path_
                                  "first_run_elements_per_s": round(el / timings[0])}
         store.reset()
         t = time.perf_counter()
-        r = store.merge(graphs, atomic=False)
+        r = store.merge(graphs, bulk=True)
         full_s = time.perf_counter() - t
         el = r.nodes_created + r.relationships_created
         st = store.stats()
@@ -141,7 +141,7 @@ def bench_neo4j(graphs, batch, uri: str, sample_docs: int, n_queries: int, path_
         work = pick_workload(batch, n_queries)
         out["queries"] = query_latency(store, work, path_n)
         t = time.perf_counter()
-        again = store.merge(graphs[:50], atomic=False)
+        again = store.merge(graphs[:50], bulk=True)
         out["rebuild_50_docs"] = {"created": again.nodes_created + again.relationships_created,
                                   "seconds": round(time.perf_counter() - t, 2)}
     finally:

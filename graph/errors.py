@@ -12,6 +12,8 @@ Exit codes of `kg` (`EXIT_CODES` maps the error classes to theirs):
     4     the store cannot be reached                         StoreUnavailable
     5     a console query was refused                         QueryRefused
     6     bad arguments (argparse usage errors) or config     ConfigError, kg.cli.KGArgumentParser
+    7     the store ran out of a resource (transaction        StoreResourceError
+          memory, heap, concurrent transactions)
     130   interrupted (Ctrl-C)                                kg.cli.main
 """
 from __future__ import annotations
@@ -47,5 +49,13 @@ class ConfigError(KGError):
     exit_code = 6
 
 
+class StoreResourceError(KGError):
+    """The store is there but ran out of a resource for the request (Neo4j transaction memory,
+    heap, concurrent transactions); the request was rolled back. Not StoreUnavailable: retrying
+    the same request as is fails the same way."""
+    exit_code = 7
+
+
 EXIT_CODES = {c.__name__: c.exit_code for c in (KGError, InputError, EntityNotFound,
-                                                StoreUnavailable, QueryRefused, ConfigError)}
+                                                StoreUnavailable, QueryRefused, ConfigError,
+                                                StoreResourceError)}

@@ -240,9 +240,20 @@ def test_console_runs_in_a_read_transaction_with_the_timeout(fake):
     assert store.cypher("RETURN 'LOAD CSV' AS s")[1] == [["LOAD CSV"]]
 
 
-def test_bulk_merge_uses_one_transaction_per_batch(fake):
+def test_bulk_merge_commits_bounded_transactions_and_rebuilds_search_indexes_once(fake, monkeypatch):
     store, driver = fake
     store._schema_ready = True
-    store.merge(sample_graphs(), atomic=False)
+    store.tx_rows = 4
+    store.merge(sample_graphs(), bulk=True)
     writes = [t for t in driver.transactions if t[0] == "write"]
-    assert len(writes) == len(_writes(driver)) > 1
+    from graph.records import prepare
+    assert len(writes) == -(-prepare(sample_graphs()).size // 4) > 1   # 4 rows a transaction, packed
+    assert not any(q.startswith("DROP INDEX") for q, _ in driver.log)   # small: the indexes stay
+    import graph.neo4j_store as ns
+    monkeypatch.setattr(ns, "BULK_THRESHOLD", 1)
+    driver.log.clear()
+    store.merge(sample_graphs(), bulk=True)
+    queries = [q for q, _ in driver.log]
+    first_write = next(i for i, q in enumerate(queries) if q.startswith("UNWIND $rows"))
+    assert set(queries[:first_write]) >= set(cypher.DROP_SEARCH_INDEXES)
+    assert queries[-len(cypher.search_index_statements()) - 1:-1] == cypher.search_index_statements()

@@ -182,7 +182,7 @@ sys.path.insert(0, sys.argv[2])
 from graph.neo4j_store import Neo4jStore
 from nasties.graphs import synthetic_graphs
 store = Neo4jStore(sys.argv[1], batch_size=2000)
-store.merge(synthetic_graphs(24, 250), atomic=False)
+store.merge(synthetic_graphs(24, 250), bulk=True)
 """
 
 
@@ -207,7 +207,7 @@ def test_sigkill_between_bulk_batches_then_rerun_reaches_exact_counts(clean_neo4
     from graph.neo4j_store import Neo4jStore
     store = Neo4jStore(neo4j_settings.uri, database=db)
     try:
-        store.merge(synthetic_graphs(24, 250), atomic=False)
+        store.merge(synthetic_graphs(24, 250), bulk=True)
         st = store.stats()
         assert (st.total_nodes, st.total_relationships) == expected
     finally:

@@ -16,6 +16,7 @@ import logging
 import os
 import queue
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
@@ -52,6 +53,15 @@ BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 _redact = redact
 
 
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"{name} must be a whole number of at least 1, not {raw!r}")
+    return int(raw)
+
+
 def _label_of(labels: Iterable[str]) -> str:
     for lab in labels:
         if lab != ENTITY_LABEL and lab in LABELS:
@@ -69,13 +79,15 @@ class Neo4jStore(GraphStore):
     def __init__(self, uri: str, user: str | None = None, password: str | None = None,
                  database: str | None = None, batch_size: int = BATCH_SIZE,
                  retry_s: float | None = None, connect_timeout_s: float = 5.0,
-                 tx_rows: int = TX_ROWS, tx_bytes: int = TX_BYTES):
+                 tx_rows: int | None = None, tx_bytes: int | None = None):
         self.uri = uri
         self.database = database or None
         self.batch_size = batch_size
-        self.tx_rows, self.tx_bytes = max(1, tx_rows), max(1, tx_bytes)
+        self.tx_rows = max(1, tx_rows or _env_int("KG_NEO4J_TX_ROWS", TX_ROWS))
+        self.tx_bytes = max(1, tx_bytes or _env_int("KG_NEO4J_TX_MB", TX_BYTES // 2**20) * 2**20)
         auth = (user or "neo4j", password) if password else None
         retry = float(retry_s if retry_s is not None else os.environ.get("KG_NEO4J_RETRY_S", "5"))
+        self._retry_s = retry
         scheme = uri.split("://", 1)[0].lower() if "://" in uri else ""
         if scheme not in BOLT_SCHEMES:   # e.g. the browser's http://…:7474 (the driver's HTTP API is a preview)
             raise ConfigError(f"bad Neo4j URI {_redact(uri)!r}: use a {', '.join(s + '://' for s in BOLT_SCHEMES)} URI")
@@ -118,10 +130,42 @@ class Neo4jStore(GraphStore):
                 self._local.tx = None
         return self._run(False, work)
 
-    def _tx(self, write: bool, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
-        with neo4j_errors(self.uri, self.database):
-            with self._driver.session(database=self.database) as session:
-                return session.execute_write(work) if write else session.execute_read(work)
+    def _tx(self, write: bool, work: Callable[[neo4j.ManagedTransaction], T], split: bool = False) -> T:
+        """One managed transaction. Running out of a server resource is not retried as is (it
+        would fail the same way): StoreResourceError, or `_Exhausted` for the caller to split the
+        work when `split` is set (a write whose commit may run out of memory)."""
+        try:
+            with neo4j_errors(self.uri, self.database):
+                if split:
+                    return self._write_splittable(work)
+                with self._driver.session(database=self.database) as session:
+                    guarded = _no_retry_when_exhausted(work)
+                    return session.execute_write(guarded) if write else session.execute_read(guarded)
+        except _Exhausted as exc:
+            if split:
+                raise
+            raise translate(exc.error, self.uri, self.database) from exc.error
+
+    def _write_splittable(self, work: Callable[[Any], T]) -> T:
+        """A write transaction retried like the driver's managed ones (transient errors, within
+        the retry window), except that the server running out of memory, also at commit, raises
+        `_Exhausted` at once: the caller splits the work instead of sending it again."""
+        deadline = time.monotonic() + self._retry_s
+        delay = 0.2
+        while True:
+            try:
+                with self._driver.session(database=self.database) as session:
+                    with session.begin_transaction() as tx:
+                        out = work(tx)
+                        tx.commit()
+                        return out
+            except (nx_exc.Neo4jError, nx_exc.DriverError) as exc:
+                if resource_kind(exc):
+                    raise _Exhausted(exc) from exc
+                if not exc.is_retryable() or time.monotonic() + delay > deadline:
+                    raise
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
 
     def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
         return self._run(False, lambda tx: [r.data() for r in tx.run(query, params)])
@@ -255,9 +299,9 @@ class Neo4jStore(GraphStore):
         while pending:
             part = pending.pop(0)
             try:
-                n, r = self._tx(True, lambda tx, c=part: _run_chunk(tx, c))
-            except _TooBig as big:
-                halves = part.split()
+                n, r = self._tx(True, lambda tx, c=part: _run_chunk(tx, c), split=True)
+            except _Exhausted as big:
+                halves = part.split() if "memory" in (resource_kind(big.error) or "") else []
                 if not halves:
                     raise translate(big.error, self.uri, self.database) from big.error
                 pending[:0] = halves
@@ -438,9 +482,12 @@ class Neo4jStore(GraphStore):
                     break
                 rows.append([plain(v) for v in record.values()])
             return keys, rows
-        with neo4j_errors(self.uri, self.database, console_timeout_s=timeout_s):
-            with self._driver.session(database=self.database, default_access_mode=READ_ACCESS) as session:
-                return session.execute_read(work)
+        try:
+            with neo4j_errors(self.uri, self.database, console_timeout_s=timeout_s):
+                with self._driver.session(database=self.database, default_access_mode=READ_ACCESS) as session:
+                    return session.execute_read(_no_retry_when_exhausted(work))
+        except _Exhausted as exc:
+            raise translate(exc.error, self.uri, self.database) from exc.error
 
 
 @dataclass
@@ -472,24 +519,32 @@ class Chunk:
         return out
 
 
-class _TooBig(Exception):
-    """The server ran out of memory for a write transaction (it was rolled back): split it."""
+class _Exhausted(Exception):
+    """The server ran out of a resource for a transaction (rolled back); not a driver error, so
+    the driver does not retry it as is."""
 
     def __init__(self, error: BaseException):
         super().__init__(str(error))
         self.error = error
 
 
+def _no_retry_when_exhausted(work: Callable[[neo4j.ManagedTransaction], T]
+                             ) -> Callable[[neo4j.ManagedTransaction], T]:
+    def guarded(tx: neo4j.ManagedTransaction) -> T:
+        try:
+            return work(tx)
+        except nx_exc.Neo4jError as exc:
+            if resource_kind(exc):
+                raise _Exhausted(exc) from exc
+            raise
+    timeout = getattr(work, "timeout", None)          # keep a unit_of_work's timeout
+    return neo4j.unit_of_work(timeout=timeout)(guarded) if timeout is not None else guarded
+
+
 def _run_chunk(tx: neo4j.ManagedTransaction, chunk: Chunk) -> tuple[int, int]:
     nodes = rels = 0
     for _kind, stmt, rows in chunk.pieces:
-        try:
-            c = tx.run(stmt, rows=rows).consume().counters
-        except nx_exc.Neo4jError as exc:
-            kind = resource_kind(exc)
-            if kind and "memory" in kind:
-                raise _TooBig(exc) from exc      # not retried as is by the driver: split first
-            raise
+        c = tx.run(stmt, rows=rows).consume().counters
         nodes += c.nodes_created
         rels += c.relationships_created
     return nodes, rels

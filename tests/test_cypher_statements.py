@@ -64,6 +64,23 @@ class FakeTx:
         return FakeResult([])
 
 
+class FakeExplicitTx(FakeTx):
+    """An explicit write transaction (the store's splittable writes): logged as one write."""
+
+    def __init__(self, driver: "FakeDriver", config: dict[str, Any]):
+        super().__init__(driver.log, driver.answers)
+        driver.transactions.append(("write", config, None))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def commit(self):
+        pass
+
+
 class FakeSession:
     def __init__(self, driver: "FakeDriver", **config):
         self.driver, self.config = driver, config
@@ -80,6 +97,9 @@ class FakeSession:
 
     def execute_write(self, work, *args):
         return self._tx("write", work, *args)
+
+    def begin_transaction(self):
+        return FakeExplicitTx(self.driver, self.config)
 
     def execute_read(self, work, *args):
         return self._tx("read", work, *args)

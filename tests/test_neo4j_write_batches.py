@@ -42,29 +42,40 @@ class TxLog(FakeDriver):
 
 
 class TxSession(FakeSession):
-    def execute_write(self, work, *args):
-        driver: TxLog = self.driver
-        writes: list[tuple[str, dict[str, Any]]] = []
+    def begin_transaction(self):
+        return RecordingTx(self.driver, self.config)
 
-        class Tx(FakeTx):
-            def run(tx, query, parameters=None, **kw):   # noqa: N805 - the fake's own self is the store's tx
-                result = FakeTx.run(tx, query, parameters, **kw)
-                if query.startswith("UNWIND $rows"):
-                    for row in kw["rows"]:
-                        writes.append((query, row))
-                    if driver.fail:
-                        driver.fail(len(writes), driver.attempts)
-                return result
+
+class RecordingTx(FakeTx):
+    """One explicit write transaction: its rows count as committed only when commit() is reached."""
+
+    def __init__(self, driver: TxLog, config: dict[str, Any]):
+        super().__init__(driver.log, driver.answers)
+        self.driver, self.writes = driver, []
         driver.attempts += 1
-        driver.transactions.append(("write", self.config, None))
-        out = work(Tx(driver.log, driver.answers), *args)
-        if writes:
-            driver.committed.append(writes)
-        return out
+        driver.transactions.append(("write", config, None))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def run(self, query, parameters=None, **kw):
+        result = super().run(query, parameters, **kw)
+        if query.startswith("UNWIND $rows"):
+            self.writes += [(query, row) for row in kw["rows"]]
+        return result
+
+    def commit(self):
+        if self.driver.fail:                 # the server may refuse at commit, as Neo4j does
+            self.driver.fail(len(self.writes), self.driver.attempts)
+        if self.writes:
+            self.driver.committed.append(self.writes)
 
 
 def _store(driver: FakeDriver, **kw) -> Neo4jStore:
-    store = Neo4jStore("bolt://fake:7687", batch_size=4, **kw)
+    store = Neo4jStore("bolt://fake:7687", batch_size=4, retry_s=0, **kw)
     store._driver.close()
     store._driver = driver
     store._schema_ready = True

@@ -25,7 +25,7 @@ def no_store_env(monkeypatch, tmp_path):
     """No KG_*/NEO4J_* variable: only the secrets (if any) can choose the store."""
     for name in ("KG_BACKEND", "KG_DATA", "NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("KG_NEO4J_RETRY_S", "1")
+    monkeypatch.setenv("KG_NEO4J_RETRY_S", "0")
     monkeypatch.chdir(tmp_path)          # no .streamlit/secrets.toml of the project's working dir
     return tmp_path
 

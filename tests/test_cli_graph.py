@@ -97,6 +97,7 @@ def test_errors_are_one_line_with_exit_codes(built, capsys, monkeypatch):
     assert main(["build", "no/such/dir"]) == 2
     capsys.readouterr()
     monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:9")
+    monkeypatch.setenv("KG_NEO4J_RETRY_S", "0")           # Neo4j is down: fail fast
     assert main(["stats", "--backend", "neo4j"]) == 4
     err = capsys.readouterr().err
     assert "bolt://127.0.0.1:9" in err and err.count("\n") == 1 and "Traceback" not in err

@@ -62,7 +62,7 @@ def test_store_errors_and_logs_never_contain_the_password(caplog):
     port = _closed_port()
     for uri, password in [(f"bolt://127.0.0.1:{port}", FAKE), (f"bolt://neo4j:{FAKE}@127.0.0.1:{port}", None)]:
         try:
-            store = Neo4jStore(uri, user="neo4j", password=password, retry_s=0.5, connect_timeout_s=1)
+            store = Neo4jStore(uri, user="neo4j", password=password, retry_s=0, connect_timeout_s=1)
         except KGError as err:
             assert FAKE not in str(err)
             continue
@@ -118,7 +118,7 @@ def test_the_app_never_shows_the_password(reachable, monkeypatch, request):
     else:
         host = f"127.0.0.1:{_closed_port()}"
     monkeypatch.setenv("KG_BACKEND", "neo4j")
-    monkeypatch.setenv("KG_NEO4J_RETRY_S", "1")
+    monkeypatch.setenv("KG_NEO4J_RETRY_S", "0")
     monkeypatch.setenv("NEO4J_URI", f"bolt://{host}")
     monkeypatch.setenv("NEO4J_USER", "neo4j")
     monkeypatch.setenv("NEO4J_PASSWORD", FAKE)

@@ -111,6 +111,7 @@ def test_open_store_reads_backend_and_data_from_the_environment(tmp_path, monkey
 
 def test_neo4j_without_a_server_names_the_uri(monkeypatch):
     monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:9")
+    monkeypatch.setenv("KG_NEO4J_RETRY_S", "0")           # Neo4j is down: fail fast
     store = open_store("neo4j")
     with pytest.raises(StoreUnavailable, match=r"bolt://127\.0\.0\.1:9"):
         store.stats()

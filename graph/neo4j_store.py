@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import os
-import queue
 import threading
 import time
 from dataclasses import dataclass, field
@@ -41,7 +40,8 @@ logging.getLogger("neo4j").propagate = False
 HIDDEN_NODE_PROPS = frozenset({"id", "name", "aliases", "docs", "search_keys", "search_text"})
 EV_PROPS = frozenset({"ev_keys", "ev_docs", "ev_text", "ev_start", "ev_end", "ev_rule"})
 BATCH_SIZE = 5000          # rows per UNWIND statement
-TX_ROWS = 20000            # rows per write transaction at most
+TX_ROWS = 5000             # rows per write transaction at most (measured: bigger transactions cost
+                           # the server more CPU per row, see bench/GRAPH_RESULTS.md)
 TX_BYTES = 16 * 2**20      # estimated parameter bytes per write transaction at most (the server's
                            # transaction state is several times this; 1 GB heap → 716 MB pool)
 # A non-atomic merge of at least this many elements is a bulk load: the Lucene search indexes are
@@ -269,7 +269,7 @@ class Neo4jStore(GraphStore):
             self._schema_run(cypher.DROP_SEARCH_INDEXES)
         done = docs_told = 0
         try:
-            for chunk in _prefetched(self._chunks(batch)):
+            for chunk in self._chunks(batch):
                 nodes, rels = self._write_chunk(chunk)
                 report.nodes_created += nodes
                 report.relationships_created += rels
@@ -562,40 +562,3 @@ def _props_bytes(props: dict[str, Any]) -> int:
     return sum(2 * len(v) + 40 if isinstance(v, str) else
                sum(2 * len(x) + 40 if isinstance(x, str) else 16 for x in v) + 40 if isinstance(v, list) else 24
                for v in props.values())
-
-
-def _prefetched(chunks: Iterator[Chunk], ahead: int = 2) -> Iterator[Chunk]:
-    """The chunks, built in a background thread up to `ahead` in advance: the client builds the
-    next transaction's rows while the server runs the current one."""
-    q: queue.Queue = queue.Queue(maxsize=ahead)
-    stop = threading.Event()
-    end = object()
-
-    def produce() -> None:
-        try:
-            for c in chunks:
-                while not stop.is_set():
-                    try:
-                        q.put(c, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            q.put(end)
-        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
-            q.put(exc)
-
-    worker = threading.Thread(target=produce, name="kg-neo4j-rows", daemon=True)
-    worker.start()
-    try:
-        while True:
-            item = q.get()
-            if item is end:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        worker.join(timeout=5)

@@ -2,16 +2,18 @@
 
 - Schema: unique `Entity.id`, name indexes, a text index for substring search and a full-text index
   with the `cjk` analyzer over names and aliases (created once per store, idempotently).
-- Writes: batched `UNWIND $rows … MERGE` grouped by label / relationship type, inside managed
-  transactions (`execute_write`, retried by the driver on transient errors), each bounded in rows
-  and bytes (TX_ROWS, TX_BYTES), so a build of any size stays within the server's transaction memory.
-  A merge that fits one transaction is all or nothing; a bigger one is resumable (see `merge`).
+- Writes: batched `UNWIND $rows … MERGE` grouped by label / relationship type, in transactions
+  bounded in rows and bytes (TX_ROWS, TX_BYTES), so a build of any size stays within the server's
+  transaction memory; retried on transient errors like the driver's managed transactions, split in
+  two when the server runs out of memory for one. A merge that fits one transaction is all or
+  nothing; a bigger one is resumable (see `merge`).
 - Provenance: evidence kept as parallel lists `ev_docs/ev_text/ev_start/ev_end/ev_rule` plus `ev_keys`;
   an entry is appended only when its key is new, so re-merging never duplicates.
 - Driver and server errors become the project's errors in one place (graph/neo4j_errors.py).
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -280,13 +282,15 @@ class Neo4jStore(GraphStore):
                         progress(told - docs_told)
                         docs_told = told
         except KGError as err:
+            if drop:   # best effort: the next store to connect recreates missing indexes anyway
+                with contextlib.suppress(KGError):
+                    self._schema_run(cypher.search_index_statements())
             if done:   # a part is committed: say so, and how to complete it
                 raise type(err)(f"{err}; {done:,} of {total:,} nodes and relationships were written "
                                 f"— run the same build again to complete it") from err
             raise
-        finally:
-            if drop:
-                self._schema_run(cypher.search_index_statements(), wait=True)
+        if drop:
+            self._schema_run(cypher.search_index_statements(), wait=True)
         if progress and docs_told < batch.documents:
             progress(batch.documents - docs_told)
         return report

@@ -85,6 +85,9 @@ def test_one_transaction_holding_the_whole_build_is_over_the_limit(small_engine,
     _, graphs = big_input
     store = Neo4jStore(small_engine, tx_rows=10**9, tx_bytes=10**15, retry_s=0)
     try:
+        (setting,) = store._driver.execute_query(
+            "SHOW SETTINGS YIELD name, value WHERE name = 'db.memory.transaction.max' RETURN value").records
+        assert setting["value"] == "8.00MiB"                 # the launcher passed it on
         store.reset()
         (whole,) = list(store._chunks(prepare(graphs)))
         assert whole.rows > 15000

@@ -1,6 +1,6 @@
 """The project's documented errors. Each carries a one-line message meant for the user.
 
-`extract` and `graph` both raise these; the CLI and the app print `str(err)` and never a traceback.
+Every layer (`extract`, `graph`, `kg`, `ui`) raises or reports these; the CLI and the app print `str(err)` and never a traceback.
 
 Exit codes of `kg` (`EXIT_CODES` maps the error classes to theirs):
 
@@ -12,6 +12,8 @@ Exit codes of `kg` (`EXIT_CODES` maps the error classes to theirs):
     4     the store cannot be reached                         StoreUnavailable
     5     a console query was refused                         QueryRefused
     6     bad arguments (argparse usage errors) or config     ConfigError, kg.cli.KGArgumentParser
+    7     the store ran out of a resource (transaction        StoreResourceError
+          memory, heap, concurrent transactions)
     130   interrupted (Ctrl-C)                                kg.cli.main
 """
 from __future__ import annotations
@@ -51,5 +53,13 @@ class SchemaError(ConfigError, ValueError):
     """A label or relationship type outside the schema's closed sets (graph.model.LABELS / REL_TYPES)."""
 
 
+class StoreResourceError(KGError):
+    """The store is there but ran out of a resource for the request (Neo4j transaction memory,
+    heap, concurrent transactions); the request was rolled back. Not StoreUnavailable: retrying
+    the same request as is fails the same way."""
+    exit_code = 7
+
+
 EXIT_CODES = {c.__name__: c.exit_code for c in (KGError, InputError, EntityNotFound,
-                                                StoreUnavailable, QueryRefused, ConfigError)}
+                                                StoreUnavailable, QueryRefused, ConfigError,
+                                                StoreResourceError)}

@@ -26,7 +26,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from common.errors import ConfigError, StoreUnavailable
 from graph.file_lock import locked as _locked   # two concurrent starts never fetch/compile/launch twice
@@ -117,6 +117,20 @@ def _page_cache_mb() -> int:
     if not raw.isdigit() or int(raw) < 8:
         raise ConfigError(f"KG_NEO4J_PAGECACHE_MB must be a number of megabytes >= 8, not {raw!r}")
     return int(raw)
+
+
+_SETTING_NAME = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+")
+
+
+def _check_settings(settings: Mapping[str, str]) -> list[str]:
+    """NAME=VALUE launcher arguments; ConfigError for a name or value that cannot be one."""
+    out = []
+    for name, value in settings.items():
+        value = str(value)
+        if not _SETTING_NAME.fullmatch(name) or not value or any(c in value for c in "\n\r\0"):
+            raise ConfigError(f"not a Neo4j setting: {name!r}={value!r}")
+        out.append(f"{name}={value}")
+    return out
 
 
 def _instance_dir(port: int) -> Path:
@@ -299,13 +313,16 @@ def _tail(path: Path, lines: int = 3) -> str:
 # ---------------------------------------------------------------- start / stop
 
 def start(port: int | None = None, data_dir: str | Path | None = None,
-          timeout: float = START_TIMEOUT_S) -> EngineStatus:
+          timeout: float = START_TIMEOUT_S, settings: Mapping[str, str] | None = None) -> EngineStatus:
     """Start the engine on `port` in the background and wait until Bolt answers.
 
-    A second start on the same port reuses the running engine. `data_dir` is the DBMS home
-    (default `instances/<port>/db`). Raises ConfigError (Java/Maven missing, port taken) or
-    StoreUnavailable (the engine did not come up in time).
+    A second start on the same port reuses the running engine (whatever its settings). `data_dir`
+    is the DBMS home (default `instances/<port>/db`). `settings` are further Neo4j settings for a
+    new engine, e.g. {"db.memory.transaction.max": "8m"} for a test engine with a small
+    transaction-memory limit (Community Neo4j cannot change them at run time). Raises ConfigError
+    (Java/Maven missing, port taken, bad setting) or StoreUnavailable (it did not come up in time).
     """
+    extra = _check_settings(settings or {})
     port = _check_port(port) if port is not None else default_port()
     current = status(port)
     if current.ready:
@@ -330,7 +347,7 @@ def start(port: int | None = None, data_dir: str | Path | None = None,
             raise ConfigError(f"cannot use {db_home} as the Neo4j data directory: {err.strerror}") from None
         log = inst / "neo4j.log"
         cmd = [shutil.which("java") or "java", f"-Xmx{_heap()}", "-Xms256m", *JVM_FLAGS,
-               "-cp", classpath, "Launcher", str(db_home), str(port), str(_page_cache_mb())]
+               "-cp", classpath, "Launcher", str(db_home), str(port), str(_page_cache_mb()), *extra]
         with open(log, "w") as out:
             proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                     start_new_session=True, close_fds=True)

@@ -2,29 +2,34 @@
 
 - Schema: unique `Entity.id`, name indexes, a text index for substring search and a full-text index
   with the `cjk` analyzer over names and aliases (created once per store, idempotently).
-- Writes: batched `UNWIND $rows … MERGE` grouped by label / relationship type, inside managed
-  transactions (`execute_write`, retried by the driver on transient errors). A merge call is one
-  transaction (all or nothing) unless `atomic=False` (bulk loads: one transaction per batch).
+- Writes: batched `UNWIND $rows … MERGE` grouped by label / relationship type, in transactions
+  bounded in rows and bytes (TX_ROWS, TX_BYTES), so a build of any size stays within the server's
+  transaction memory; retried on transient errors like the driver's managed transactions, split in
+  two when the server runs out of memory for one. A merge that fits one transaction is all or
+  nothing; a bigger one is resumable (see `merge`).
 - Provenance: evidence kept as parallel lists `ev_docs/ev_text/ev_start/ev_end/ev_rule` plus `ev_keys`;
   an entry is appended only when its key is new, so re-merging never duplicates.
-- Every failure to reach the server becomes StoreUnavailable naming the URI.
+- Driver and server errors become the project's errors in one place (graph/neo4j_errors.py).
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
-import re
 import threading
-from typing import Any, Callable, Iterable, Sequence, TypeVar
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 import neo4j
 from neo4j import GraphDatabase, READ_ACCESS
 from neo4j import exceptions as nx_exc
 
+from common.errors import ConfigError, KGError
 from graph import analytics, cypher
-from common.errors import ConfigError, QueryRefused, StoreUnavailable
 from graph.model import ENTITY_LABEL, LABELS, ROLE_TYPES, DocumentGraph, check_labels, check_types
+from graph.neo4j_errors import neo4j_errors, redact, resource_kind, translate
 from graph.records import Batch, doc_filter, evidence_from_lists, prepare, sort_evidence
 from graph.search_rank import lucene_query, norm
 from graph.store import (ActorLoad, AreaLoad, EdgeView, GraphStore, Hierarchy, MergeReport, NodeView, Pair, Progress,
@@ -39,21 +44,27 @@ logging.getLogger("neo4j").addHandler(logging.NullHandler())
 logging.getLogger("neo4j").propagate = False
 HIDDEN_NODE_PROPS = frozenset({"id", "name", "aliases", "docs", "search_keys", "search_text"})
 EV_PROPS = frozenset({"ev_keys", "ev_docs", "ev_text", "ev_start", "ev_end", "ev_rule"})
-BATCH_SIZE = 5000
+BATCH_SIZE = 5000          # rows per UNWIND statement
+TX_ROWS = 5000             # rows per write transaction at most (measured: bigger transactions cost
+                           # the server more CPU per row, see bench/GRAPH_RESULTS.md)
+TX_BYTES = 16 * 2**20      # estimated parameter bytes per write transaction at most (the server's
+                           # transaction state is several times this; 1 GB heap → 716 MB pool)
 # A non-atomic merge of at least this many elements is a bulk load: the Lucene search indexes are
 # dropped first and rebuilt (populated in one pass) at the end, which is much faster than updating
 # them row by row. A crashed bulk load leaves them missing; the next store to connect recreates them.
 BULK_THRESHOLD = 50000
 
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
-_BAD_TEXT = "the text is not valid Unicode (a lone surrogate, e.g. from non-UTF-8 bytes); nothing was run"
-# Errors that mean "the server is not there (now)".
-_UNAVAILABLE = (nx_exc.ServiceUnavailable, nx_exc.SessionExpired, OSError)
+_redact = redact
 
 
-def _redact(uri: str) -> str:
-    """The URI without any user:password@ part (never show credentials)."""
-    return re.sub(r"//[^/@]*@", "//", uri)
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"{name} must be a whole number of at least 1, not {raw!r}")
+    return int(raw)
 
 
 def _label_of(labels: Iterable[str]) -> str:
@@ -72,12 +83,16 @@ class Neo4jStore(GraphStore):
 
     def __init__(self, uri: str, user: str | None = None, password: str | None = None,
                  database: str | None = None, batch_size: int = BATCH_SIZE,
-                 retry_s: float | None = None, connect_timeout_s: float = 5.0):
+                 retry_s: float | None = None, connect_timeout_s: float = 5.0,
+                 tx_rows: int | None = None, tx_bytes: int | None = None):
         self.uri = uri
         self.database = database or None
         self.batch_size = batch_size
+        self.tx_rows = max(1, tx_rows or _env_int("KG_NEO4J_TX_ROWS", TX_ROWS))
+        self.tx_bytes = max(1, tx_bytes or _env_int("KG_NEO4J_TX_MB", TX_BYTES // 2**20) * 2**20)
         auth = (user or "neo4j", password) if password else None
         retry = float(retry_s if retry_s is not None else os.environ.get("KG_NEO4J_RETRY_S", "5"))
+        self._retry_s = retry
         scheme = uri.split("://", 1)[0].lower() if "://" in uri else ""
         if scheme not in BOLT_SCHEMES:   # e.g. the browser's http://…:7474 (the driver's HTTP API is a preview)
             raise ConfigError(f"bad Neo4j URI {_redact(uri)!r}: use a {', '.join(s + '://' for s in BOLT_SCHEMES)} URI")
@@ -96,13 +111,6 @@ class Neo4jStore(GraphStore):
     def address(self) -> str:
         db = f" (database {self.database})" if self.database else ""
         return _redact(self.uri) + db
-
-    def _unavailable(self, exc: BaseException) -> StoreUnavailable:
-        text = str(exc)
-        reason = re.search(r"reason \[Errno \d+\] ([^)\]]+)", text)
-        detail = reason.group(1) if reason else (text.splitlines()[0].rstrip(":")[:200] if text
-                                                  else type(exc).__name__)
-        return StoreUnavailable(f"Neo4j unreachable at {_redact(self.uri)} ({detail})")
 
     def _run(self, write: bool, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
         """One managed transaction (retried by the driver on transient errors); a read inside a
@@ -127,24 +135,42 @@ class Neo4jStore(GraphStore):
                 self._local.tx = None
         return self._run(False, work)
 
-    def _tx(self, write: bool, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+    def _tx(self, write: bool, work: Callable[[neo4j.ManagedTransaction], T], split: bool = False) -> T:
+        """One managed transaction. Running out of a server resource is not retried as is (it
+        would fail the same way): StoreResourceError, or `_Exhausted` for the caller to split the
+        work when `split` is set (a write whose commit may run out of memory)."""
         try:
-            with self._driver.session(database=self.database) as session:
-                return session.execute_write(work) if write else session.execute_read(work)
-        except UnicodeEncodeError:   # a lone surrogate (e.g. non-UTF-8 bytes in a shell argument)
-            raise ConfigError(_BAD_TEXT) from None
-        except nx_exc.AuthError as exc:
-            raise StoreUnavailable(f"Neo4j at {_redact(self.uri)} refused the credentials "
-                                   f"(check NEO4J_USER/NEO4J_PASSWORD)") from exc
-        except _UNAVAILABLE as exc:
-            raise self._unavailable(exc) from exc
-        except nx_exc.Neo4jError as exc:
-            if exc.code and "DatabaseNotFound" in exc.code:
-                raise StoreUnavailable(f"Neo4j at {_redact(self.uri)} has no database "
-                                       f"{self.database!r}") from exc
-            msg = (exc.message or str(exc)).splitlines()[0][:200]
-            raise StoreUnavailable(f"Neo4j at {_redact(self.uri)} failed the request "
-                                   f"({exc.code}: {msg})") from exc
+            with neo4j_errors(self.uri, self.database):
+                if split:
+                    return self._write_splittable(work)
+                with self._driver.session(database=self.database) as session:
+                    guarded = _no_retry_when_exhausted(work)
+                    return session.execute_write(guarded) if write else session.execute_read(guarded)
+        except _Exhausted as exc:
+            if split:
+                raise
+            raise translate(exc.error, self.uri, self.database) from exc.error
+
+    def _write_splittable(self, work: Callable[[Any], T]) -> T:
+        """A write transaction retried like the driver's managed ones (transient errors, within
+        the retry window), except that the server running out of memory, also at commit, raises
+        `_Exhausted` at once: the caller splits the work instead of sending it again."""
+        deadline = time.monotonic() + self._retry_s
+        delay = 0.2
+        while True:
+            try:
+                with self._driver.session(database=self.database) as session:
+                    with session.begin_transaction() as tx:
+                        out = work(tx)
+                        tx.commit()
+                        return out
+            except (nx_exc.Neo4jError, nx_exc.DriverError) as exc:
+                if resource_kind(exc):
+                    raise _Exhausted(exc) from exc
+                if not exc.is_retryable() or time.monotonic() + delay > deadline:
+                    raise
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
 
     def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
         return self._run(False, lambda tx: [r.data() for r in tx.run(query, params)])
@@ -159,26 +185,17 @@ class Neo4jStore(GraphStore):
     def _schema_run(self, statements: list[str], wait: bool = False) -> None:
         """Schema statements, each in its own transaction (as Neo4j requires); optionally wait until
         every index is online."""
-        try:
+        with neo4j_errors(self.uri, self.database):
             with self._driver.session(database=self.database) as session:
                 for stmt in statements:
                     session.execute_write(lambda tx, s=stmt: tx.run(s).consume())
                 if wait:
                     session.run(cypher.AWAIT_INDEXES, timeout=600).consume()
-        except nx_exc.AuthError as exc:
-            raise StoreUnavailable(f"Neo4j at {_redact(self.uri)} refused the credentials "
-                                   f"(check NEO4J_USER/NEO4J_PASSWORD)") from exc
-        except _UNAVAILABLE as exc:
-            raise self._unavailable(exc) from exc
 
     def ping(self) -> None:
         """StoreUnavailable if the server does not answer."""
-        try:
+        with neo4j_errors(self.uri, self.database):
             self._driver.verify_connectivity()
-        except nx_exc.AuthError as exc:
-            raise StoreUnavailable(f"Neo4j at {_redact(self.uri)} refused the credentials") from exc
-        except _UNAVAILABLE as exc:
-            raise self._unavailable(exc) from exc
 
     def close(self) -> None:
         self._driver.close()
@@ -192,20 +209,39 @@ class Neo4jStore(GraphStore):
         return {"backend": self.backend, "address": self.address,
                 "total_nodes": nodes, "total_relationships": rels}
 
-    def _batches(self, batch: Batch) -> list[tuple[str, list[dict[str, Any]], str]]:
-        """(statement, rows, kind) in write order: nodes by label, then relationships by type."""
-        out = []
+    def _statements(self, batch: Batch) -> Iterator[tuple[str, str, list[Any]]]:
+        """(kind, statement, row objects) in write order: nodes by label, then relationships by type."""
         for label, rows in sorted(batch.nodes_by_label().items()):
-            stmt = cypher.merge_nodes(label)
-            params = [r.to_param() for r in rows]
-            for i in range(0, len(params), self.batch_size):
-                out.append((stmt, params[i:i + self.batch_size], "nodes"))
+            yield "nodes", cypher.merge_nodes(label), rows
         for rel_type, rows in sorted(batch.edges_by_type().items()):
-            stmt = cypher.merge_relationships(rel_type)
-            params = [r.to_param() for r in rows]
-            for i in range(0, len(params), self.batch_size):
-                out.append((stmt, params[i:i + self.batch_size], "rels"))
-        return out
+            yield "rels", cypher.merge_relationships(rel_type), rows
+
+    def _chunks(self, batch: Batch) -> Iterator[Chunk]:
+        """The merge's write transactions, in write order, each bounded in rows and in bytes: at
+        most `tx_rows` rows and about `tx_bytes` bytes of parameters (what the server holds as
+        transaction state grows with both); inside one, statements of at most `batch_size` rows."""
+        chunk = Chunk()
+        for kind, stmt, rows in self._statements(batch):
+            piece: list[dict[str, Any]] = []
+            for row in rows:
+                param = row.to_param()
+                size = _param_bytes(param, kind)
+                if chunk.rows + len(piece) and (chunk.rows + len(piece) >= self.tx_rows
+                                                or chunk.bytes + size > self.tx_bytes):
+                    if piece:
+                        chunk.add(kind, stmt, piece)
+                        piece = []
+                    yield chunk
+                    chunk = Chunk()
+                piece.append(param)
+                chunk.bytes += size
+                if len(piece) >= self.batch_size:
+                    chunk.add(kind, stmt, piece)
+                    piece = []
+            if piece:
+                chunk.add(kind, stmt, piece)
+        if chunk.rows:
+            yield chunk
 
     def _count_skipped(self, batch: Batch) -> int:
         """Relations whose source or target is neither in the batch nor in the database."""
@@ -218,46 +254,70 @@ class Neo4jStore(GraphStore):
                    or (row.target not in batch.nodes and row.target not in existing))
 
     def merge(self, graphs: Iterable[DocumentGraph], progress: Progress | None = None,
-              atomic: bool = True) -> MergeReport:
-        """Merge documents. atomic=True: one transaction for the whole call (all or nothing);
-        atomic=False: one transaction per batch (bulk loads; idempotent, so a rerun completes)."""
+              bulk: bool = False) -> MergeReport:
+        """Merge documents in write transactions bounded in rows and bytes (`_chunks`).
+
+        A merge that fits in one transaction is all or nothing. A bigger one commits transaction by
+        transaction, nodes first, then relationships; if it stops half-way (killed, server gone,
+        out of a resource) the committed part stays, and running the same merge again completes
+        it to exactly the graph an uninterrupted merge gives (MERGE matches what is there, lists
+        only gain what they miss). A transaction the server refuses for lack of memory is split in
+        two and retried, down to one row. bulk=True (large first loads): the search indexes are
+        dropped first and rebuilt once at the end when the merge has ≥ BULK_THRESHOLD elements."""
         batch = prepare(graphs)
         report = MergeReport(documents=batch.documents, entities_skipped=len(batch.skipped_entities))
         self._ensure_schema()
         self._drop_aggregates()
         report.relationships_skipped = self._count_skipped(batch)
-        work = self._batches(batch)
-
-        def run(tx: neo4j.ManagedTransaction, items: list[tuple[str, list[dict[str, Any]], str]]
-                ) -> tuple[int, int]:
-            nodes = rels = 0
-            for stmt, rows, _kind in items:
-                c = tx.run(stmt, rows=rows).consume().counters
-                nodes += c.nodes_created
-                rels += c.relationships_created
-            return nodes, rels
-
-        if atomic:
-            nodes, rels = self._tx(True, lambda tx: run(tx, work))
-            report.nodes_created, report.relationships_created = nodes, rels
-            if progress:
-                progress(batch.documents)
-        else:
-            bulk = batch.size >= BULK_THRESHOLD
-            if bulk:
-                self._schema_run(cypher.DROP_SEARCH_INDEXES)
-            try:
-                for item in work:
-                    nodes, rels = self._tx(True, lambda tx, it=item: run(tx, [it]))
-                    report.nodes_created += nodes
-                    report.relationships_created += rels
-                    if progress:
-                        progress(len(item[1]))
-            finally:
-                if bulk:
-                    self._schema_run(cypher.search_index_statements(), wait=True)
+        total = batch.size
+        drop = bulk and total >= BULK_THRESHOLD
+        if drop:
+            self._schema_run(cypher.DROP_SEARCH_INDEXES)
+        done = docs_told = 0
+        try:
+            for chunk in self._chunks(batch):
+                nodes, rels = self._write_chunk(chunk)
+                report.nodes_created += nodes
+                report.relationships_created += rels
+                done += chunk.rows
+                if progress:
+                    told = batch.documents * done // total if done < total else batch.documents
+                    if told > docs_told:
+                        progress(told - docs_told)
+                        docs_told = told
+        except KGError as err:
+            if drop:   # best effort: the next store to connect recreates missing indexes anyway
+                with contextlib.suppress(KGError):
+                    self._schema_run(cypher.search_index_statements())
+            if done:   # a part is committed: say so, and how to complete it
+                raise type(err)(f"{err}; {done:,} of {total:,} nodes and relationships were written "
+                                f"— run the same build again to complete it") from err
+            raise
+        if drop:
+            self._schema_run(cypher.search_index_statements(), wait=True)
+        if progress and docs_told < batch.documents:
+            progress(batch.documents - docs_told)
         self._refresh_aggregates()
         return report
+
+    def _write_chunk(self, chunk: Chunk) -> tuple[int, int]:
+        """Commit one chunk (nodes, relationships created); halve it while the server runs out of
+        memory for it; StoreResourceError when even one row does not fit."""
+        pending = [chunk]
+        nodes = rels = 0
+        while pending:
+            part = pending.pop(0)
+            try:
+                n, r = self._tx(True, lambda tx, c=part: _run_chunk(tx, c), split=True)
+            except _Exhausted as big:
+                halves = part.split() if "memory" in (resource_kind(big.error) or "") else []
+                if not halves:
+                    raise translate(big.error, self.uri, self.database) from big.error
+                pending[:0] = halves
+                continue
+            nodes += n
+            rels += r
+        return nodes, rels
 
     def merge_naive(self, graphs: Iterable[DocumentGraph], limit: int | None = None) -> int:
         """Baseline for the benchmark only: the same MERGE statements, but one auto-commit
@@ -361,7 +421,12 @@ class Neo4jStore(GraphStore):
         self._run(True, lambda tx: tx.run(cypher.DROP_AGGREGATES).consume())
 
     def _refresh_aggregates(self) -> None:
-        """Compute the unfiltered aggregates live and keep them (after a write)."""
+        """Compute the unfiltered aggregates live and keep them (after a write). Best effort: if
+        that fails, none are kept and every read runs live (never a stale answer)."""
+        with contextlib.suppress(KGError):
+            self._save_aggregates()
+
+    def _save_aggregates(self) -> None:
         loads = self._live_role_load()
         hierarchy = self._live_hierarchy()
         values = {
@@ -557,21 +622,82 @@ class Neo4jStore(GraphStore):
                 rows.append([plain(v) for v in record.values()])
             return keys, rows
         try:
-            with self._driver.session(database=self.database, default_access_mode=READ_ACCESS) as session:
-                return session.execute_read(work)
-        except UnicodeEncodeError:
-            raise QueryRefused(_BAD_TEXT) from None
-        except _UNAVAILABLE as exc:
-            raise self._unavailable(exc) from exc
+            with neo4j_errors(self.uri, self.database, console_timeout_s=timeout_s):
+                with self._driver.session(database=self.database, default_access_mode=READ_ACCESS) as session:
+                    return session.execute_read(_no_retry_when_exhausted(work))
+        except _Exhausted as exc:
+            raise translate(exc.error, self.uri, self.database) from exc.error
+
+
+@dataclass
+class Chunk:
+    """One write transaction: (kind, statement, parameter rows) pieces, with its row and byte sizes."""
+    pieces: list[tuple[str, str, list[dict[str, Any]]]] = field(default_factory=list)
+    rows: int = 0
+    bytes: int = 0
+
+    def add(self, kind: str, stmt: str, rows: list[dict[str, Any]]) -> None:
+        self.pieces.append((kind, stmt, rows))
+        self.rows += len(rows)
+
+    def split(self) -> list["Chunk"]:
+        """Two chunks of about half the rows each, in the same order; [] for a single row."""
+        if self.rows <= 1:
+            return []
+        flat = [(kind, stmt, row) for kind, stmt, rows in self.pieces for row in rows]
+        out = []
+        for part in (flat[:len(flat) // 2], flat[len(flat) // 2:]):
+            c = Chunk(bytes=self.bytes * len(part) // len(flat))
+            for kind, stmt, row in part:
+                if c.pieces and c.pieces[-1][1] == stmt:
+                    c.pieces[-1][2].append(row)
+                    c.rows += 1
+                else:
+                    c.add(kind, stmt, [row])
+            out.append(c)
+        return out
+
+
+class _Exhausted(Exception):
+    """The server ran out of a resource for a transaction (rolled back); not a driver error, so
+    the driver does not retry it as is."""
+
+    def __init__(self, error: BaseException):
+        super().__init__(str(error))
+        self.error = error
+
+
+def _no_retry_when_exhausted(work: Callable[[neo4j.ManagedTransaction], T]
+                             ) -> Callable[[neo4j.ManagedTransaction], T]:
+    def guarded(tx: neo4j.ManagedTransaction) -> T:
+        try:
+            return work(tx)
         except nx_exc.Neo4jError as exc:
-            raise _refusal(exc, timeout_s) from None
+            if resource_kind(exc):
+                raise _Exhausted(exc) from exc
+            raise
+    timeout = getattr(work, "timeout", None)          # keep a unit_of_work's timeout
+    return neo4j.unit_of_work(timeout=timeout)(guarded) if timeout is not None else guarded
 
 
-def _refusal(exc: "nx_exc.Neo4jError", timeout_s: float) -> QueryRefused:
-    code = exc.code or ""
-    msg = (exc.message or str(exc)).splitlines()[0][:300]
-    if "AccessMode" in code or "Forbidden" in code or "write" in msg.lower() and "read" in msg.lower():
-        return QueryRefused(f"read-only console: writes are refused ({msg})")
-    if "Timeout" in code or "TimedOut" in code or "terminated" in msg.lower():
-        return QueryRefused(f"query stopped at the {timeout_s:g} s timeout")
-    return QueryRefused(f"Cypher error: {msg}")
+def _run_chunk(tx: neo4j.ManagedTransaction, chunk: Chunk) -> tuple[int, int]:
+    nodes = rels = 0
+    for _kind, stmt, rows in chunk.pieces:
+        c = tx.run(stmt, rows=rows).consume().counters
+        nodes += c.nodes_created
+        rels += c.relationships_created
+    return nodes, rels
+
+
+def _param_bytes(param: dict[str, Any], kind: str) -> int:
+    """A cheap estimate of a row's parameter size in bytes (strings count 2 bytes a character)."""
+    if kind == "rels":
+        return 2 * sum(map(len, param["ev_text"])) + 120 * len(param["ev_keys"]) + 200 + _props_bytes(param["props"])
+    return (4 * len(param["text"]) + 2 * sum(map(len, param["aliases"])) + 60 * len(param["docs"]) + 300
+            + _props_bytes(param["props"]))
+
+
+def _props_bytes(props: dict[str, Any]) -> int:
+    return sum(2 * len(v) + 40 if isinstance(v, str) else
+               sum(2 * len(x) + 40 if isinstance(x, str) else 16 for x in v) + 40 if isinstance(v, list) else 24
+               for v in props.values())

@@ -65,7 +65,7 @@ def get_store() -> GraphStore | None:
         st.session_state["_store_error"] = str(err)
         return None
     except Exception as err:  # noqa: BLE001 - a driver error must not become a traceback
-        st.session_state["_store_error"] = f"graph store unavailable: {type(err).__name__}: {err}"
+        st.session_state["_store_error"] = _driver_error(err) or f"graph store unavailable: {type(err).__name__}: {err}"
         return None
     st.session_state.pop("_store_error", None)
     return store
@@ -100,7 +100,16 @@ def page_guard() -> Iterator[None]:
     except KGError as err:
         st.error(_one_line(err))
     except Exception as err:  # noqa: BLE001
-        st.error(f"出错了 Error: {type(err).__name__}: {_one_line(err)}")
+        st.error(_driver_error(err) or f"出错了 Error: {type(err).__name__}: {_one_line(err)}")
+
+
+def _driver_error(err: BaseException) -> str | None:
+    """A Neo4j driver error that escaped the store, in the shared wording (graph/neo4j_errors.py)."""
+    if type(err).__module__.startswith("neo4j"):
+        from graph.neo4j_errors import is_driver_error, translate
+        if is_driver_error(err):
+            return _one_line(translate(err))
+    return None
 
 
 def _one_line(err: BaseException) -> str:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from graph.model import REL_TYPES
-from tests.support.extracted import actors_of, clause, corpus, names, rels, seed
+from tests.support.extracted import actors_of, clause, corpus, rels, seed
 
 
 def test_first_batch_has_22_clauses_each_with_expanded_responsible_agencies():

@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 
 from extract.loader import load_document, normalise_text
 from extract.numerals import to_int

@@ -8,7 +8,6 @@ XLSX sheet (with merged cells), each in a short document under the same 嘉定�
 from __future__ import annotations
 
 import html
-import io
 from pathlib import Path
 
 import pytest

@@ -98,7 +98,6 @@ def test_a_broken_xls_is_a_one_line_error(tmp_path):
 
 def test_a_deadline_reaches_every_export(tmp_path):
     """The clause property travels into GraphML, node-link JSON and the xlsx nodes sheet."""
-    import json
     import networkx as nx
     import openpyxl
     from graph import open_store

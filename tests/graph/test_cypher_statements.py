@@ -14,95 +14,8 @@ from graph import cypher
 from common.errors import QueryRefused
 from graph.model import LABELS, REL_TYPES
 from graph.neo4j_store import Neo4jStore
+from tests.support.fake_neo4j import FakeDriver
 from tests.support.samples import HOSTILE, hostile_doc, sample_graphs
-
-
-class FakeCounters:
-    nodes_created = 1
-    relationships_created = 1
-
-
-class FakeSummary:
-    counters = FakeCounters()
-
-
-class FakeResult:
-    def __init__(self, rows: list[dict[str, Any]]):
-        self.rows = rows
-
-    def __iter__(self):
-        return iter(FakeRecord(r) for r in self.rows)
-
-    def consume(self):
-        return FakeSummary()
-
-    def single(self):
-        return FakeRecord(self.rows[0]) if self.rows else None
-
-    def keys(self):
-        return list(self.rows[0]) if self.rows else []
-
-
-class FakeRecord(dict):
-    def data(self):
-        return dict(self)
-
-    def values(self):
-        return list(super().values())
-
-
-class FakeTx:
-    def __init__(self, log: list, answers: dict[str, list[dict[str, Any]]]):
-        self.log, self.answers = log, answers
-
-    def run(self, query, parameters=None, **kw):
-        params = {**(parameters or {}), **kw}
-        self.log.append((query, params))
-        for key, rows in self.answers.items():
-            if key in query:
-                return FakeResult(rows)
-        return FakeResult([])
-
-
-class FakeSession:
-    def __init__(self, driver: "FakeDriver", **config):
-        self.driver, self.config = driver, config
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def _tx(self, kind: str, work, *args):
-        self.driver.transactions.append((kind, self.config, getattr(work, "timeout", None)))
-        return work(FakeTx(self.driver.log, self.driver.answers), *args)
-
-    def execute_write(self, work, *args):
-        return self._tx("write", work, *args)
-
-    def execute_read(self, work, *args):
-        return self._tx("read", work, *args)
-
-    def run(self, query, parameters=None, **kw):
-        self.driver.transactions.append(("auto", self.config, None))
-        return FakeTx(self.driver.log, self.driver.answers).run(query, parameters, **kw)
-
-
-class FakeDriver:
-    def __init__(self):
-        self.log: list[tuple[str, dict[str, Any]]] = []
-        self.transactions: list[tuple[str, dict[str, Any], Any]] = []
-        self.answers: dict[str, list[dict[str, Any]]] = {}
-
-    def session(self, **config):
-        return FakeSession(self, **config)
-
-    def verify_connectivity(self):
-        return None
-
-    def close(self):
-        pass
 
 
 @pytest.fixture
@@ -243,9 +156,23 @@ def test_console_runs_in_a_read_transaction_with_the_timeout(fake):
     assert store.cypher("RETURN 'LOAD CSV' AS s")[1] == [["LOAD CSV"]]
 
 
-def test_bulk_merge_uses_one_transaction_per_batch(fake):
+def test_bulk_merge_commits_bounded_transactions_and_rebuilds_search_indexes_once(fake, monkeypatch):
     store, driver = fake
     store._schema_ready = True
-    store.merge(sample_graphs(), atomic=False)
+    store.tx_rows = 4
+    store.merge(sample_graphs(), bulk=True)
     writes = [t for t in driver.transactions if t[0] == "write"]
-    assert len(writes) - 2 == len(_writes(driver)) > 1    # + dropping and keeping the aggregates
+    from graph.records import prepare
+    # 4 rows a transaction, packed; + dropping and keeping the maintained aggregates
+    assert len(writes) - 2 == -(-prepare(sample_graphs()).size // 4) > 1
+    assert not any(q.startswith("DROP INDEX") for q, _ in driver.log)   # small: the indexes stay
+    import graph.neo4j_store as ns
+    monkeypatch.setattr(ns, "BULK_THRESHOLD", 1)
+    driver.log.clear()
+    store.merge(sample_graphs(), bulk=True)
+    queries = [q for q, _ in driver.log]
+    first_write = next(i for i, q in enumerate(queries) if q.startswith("UNWIND $rows"))
+    assert set(queries[:first_write]) >= set(cypher.DROP_SEARCH_INDEXES)
+    rebuilt = queries[:queries.index(cypher.SAVE_AGGREGATES)]         # then the aggregates are kept
+    last = len(rebuilt) - 1 - rebuilt[::-1].index(cypher.search_index_statements()[-1])
+    assert rebuilt[last + 1 - len(cypher.search_index_statements()):last + 1] == cypher.search_index_statements()

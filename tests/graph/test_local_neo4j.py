@@ -168,6 +168,15 @@ def test_data_dir_that_is_a_file_is_a_config_error(tmp_path, port):
         local_neo4j.start(port, data_dir=not_a_dir / "db")
 
 
+@pytest.mark.parametrize("settings", [{"db memory": "1"}, {"db.memory.transaction.max": ""},
+                                      {"db.memory.transaction.max": "8m\ndbms.security.auth_enabled=false"},
+                                      {"nodots": "1"}])
+def test_bad_extra_settings_are_a_config_error_before_anything_starts(settings, port):
+    with pytest.raises(ConfigError, match="not a Neo4j setting"):
+        local_neo4j.start(port, settings=settings)
+    assert not local_neo4j.status(port).running
+
+
 @pytest.mark.parametrize("bad", ["0", "70000", "bolt"])
 def test_bad_port_is_rejected(bad, monkeypatch):
     with pytest.raises(ConfigError):

@@ -35,11 +35,11 @@ def _one_error_line(res: KgResult) -> str:
 
 def test_exit_codes_are_distinct_and_documented():
     assert EXIT_CODES == {"KGError": 1, "InputError": 2, "EntityNotFound": 3, "StoreUnavailable": 4,
-                          "QueryRefused": 5, "ConfigError": 6}
+                          "QueryRefused": 5, "ConfigError": 6, "StoreResourceError": 7}
     doc = errors.__doc__ or ""
     assert "EXIT_CODES" in doc
     for cls in (errors.InputError, errors.EntityNotFound, errors.StoreUnavailable, errors.QueryRefused,
-                errors.ConfigError):
+                errors.ConfigError, errors.StoreResourceError):
         assert cls.__doc__ and issubclass(cls, errors.KGError)
 
 
@@ -66,7 +66,8 @@ CASES = [
     ("ConfigError", ["neighbors", "上海海关", "--depth", "-1"], {}),
     ("ConfigError", ["stats"], {"KG_BACKEND": "bogus"}),
     ("ConfigError", ["stats", "--backend", "neo4j"], {"NEO4J_URI": "http://127.0.0.1:1"}),
-    ("StoreUnavailable", ["stats", "--backend", "neo4j"], {"NEO4J_URI": "bolt://127.0.0.1:{port}"}),
+    ("StoreUnavailable", ["stats", "--backend", "neo4j"], {"NEO4J_URI": "bolt://127.0.0.1:{port}",
+                                                          "KG_NEO4J_RETRY_S": "0"}),
 ]
 
 

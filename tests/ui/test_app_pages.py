@@ -315,6 +315,7 @@ def test_ingest_refuses_a_disallowed_type(empty_env):
 def test_pages_load_when_neo4j_is_unreachable(page, monkeypatch):
     monkeypatch.setenv("KG_BACKEND", "neo4j")
     monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:9")  # nothing listens on the discard port
+    monkeypatch.setenv("KG_NEO4J_RETRY_S", "0")            # fail fast
     monkeypatch.setenv("NEO4J_USER", "neo4j")
     monkeypatch.setenv("NEO4J_PASSWORD", "unused")
     monkeypatch.setenv("KG_NEO4J_RETRY_S", "0")           # fail fast, no retry window

@@ -210,7 +210,7 @@ def test_one_translation_one_wording_per_kind(exc, console, cls, text):
 def test_the_store_and_the_app_use_the_shared_translation():
     """No other module words Neo4j driver errors itself."""
     from pathlib import Path
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     for path in [*root.glob("graph/*.py"), *root.glob("kg/*.py"), *root.glob("ui/*.py"), root / "app.py"]:
         if path.name == "neo4j_errors.py":
             continue

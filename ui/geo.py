@@ -534,7 +534,7 @@ def map_deck(points: list[MapPlace], by_province: bool, bubble_colours: dict[str
     lng, lat, zoom = fit_view(bbox(regions("province")), *VIEW_SIZE)
     return compact_deck(layers=layers, map_style=base_map_style(),
                         initial_view_state=pdk.ViewState(longitude=lng, latitude=lat, zoom=zoom, pitch=0),
-                        tooltip={"text": "{name}\n措施 measures: {measures}\n机构 actors: {actors}"})
+                        tooltip={"text": "{name}\n职责 responsibilities: {measures}\n机构 actors: {actors}"})
 
 
 if __name__ == "__main__":

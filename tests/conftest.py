@@ -30,11 +30,12 @@ transaction, drops nothing else, returns the driver). Any test that uses one of 
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 import pytest
+
+from graph.config import StoreConfig
 
 pytest.register_assert_rewrite("tests.support")
 
@@ -67,13 +68,10 @@ def kg(tmp_path: Path) -> Kg:
 @pytest.fixture(scope="session")
 def neo4j_settings() -> Neo4jSettings:
     """NEO4J_URI (required), NEO4J_USER (default neo4j), NEO4J_PASSWORD (none = no auth), NEO4J_DATABASE."""
-    uri = os.environ.get("NEO4J_URI", "").strip()
-    if not uri:
+    conf = StoreConfig.from_env()          # the one reading of NEO4J_* (graph.config)
+    if not conf.uri:
         skip_or_fail(f"Neo4j test: NEO4J_URI is not set; {NEO4J_HINT}")
-    return Neo4jSettings(uri=uri,
-                         user=os.environ.get("NEO4J_USER", "").strip() or "neo4j",
-                         password=os.environ.get("NEO4J_PASSWORD") or None,
-                         database=os.environ.get("NEO4J_DATABASE", "").strip() or None)
+    return Neo4jSettings(uri=conf.uri, user=conf.user or "neo4j", password=conf.password, database=conf.database)
 
 
 @pytest.fixture(scope="session")

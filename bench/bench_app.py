@@ -23,13 +23,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -137,33 +135,13 @@ def apptest_explore(data: Path, hub_id: str, cap: int = 600) -> dict[str, float]
 
 # -- browser --------------------------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def serve(data: Path, backend_env: dict[str, str] | None = None):
-    port = _free_port()
-    env = dict(os.environ, KG_BACKEND="memory", KG_DATA=str(data))
-    env.pop("NEO4J_URI", None)
-    env.update(backend_env or {})
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", APP, "--server.headless=true",
-                             f"--server.port={port}", "--server.address=127.0.0.1",
-                             "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
-                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
+    """`streamlit run app.py` on a free port (tests.support.server, the one starter): its base URL."""
+    from tests.support.server import serve_app
+    log = Path(tempfile.gettempdir()) / f"kg-bench-app-{os.getpid()}.log"
+    with serve_app(data, log, store_env=backend_env) as app:
+        yield app.url
 
 
 WAIT_DONE = ("() => document.querySelector('h1') && (!document.querySelector('[data-testid=\"stStatusWidget\"]')"

@@ -31,7 +31,6 @@ from typing import Iterator, Mapping
 from common.errors import ConfigError, StoreUnavailable
 from graph.file_lock import locked as _locked   # two concurrent starts never fetch/compile/launch twice
 
-NEO4J_VERSION = "5.26.30"
 DEFAULT_PORT = 7687
 HOST = "127.0.0.1"
 START_TIMEOUT_S = 180.0

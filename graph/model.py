@@ -263,12 +263,3 @@ class DocumentGraph:
     @classmethod
     def from_json(cls, s: str) -> "DocumentGraph":
         return cls.from_dict(json.loads(s))
-
-
-def iter_relations(graphs: Iterable[DocumentGraph], types: Iterable[str] = ROLE_TYPES):
-    """All relations of the given types across documents, with their document id."""
-    wanted = set(types)
-    for g in graphs:
-        for r in g.relations:
-            if r.type in wanted:
-                yield g.doc_id, r

@@ -19,7 +19,6 @@ NODE_RESERVED = frozenset({"id", "name", "label", "labels", "aliases", "docs", "
                            "search_keys", "search_text", "type", "mentions"})
 EDGE_RESERVED = frozenset({"source", "target", "type", "evidence", "ev_keys", "ev_docs", "ev_text",
                            "ev_start", "ev_end", "ev_rule"})
-EVIDENCE_FIELDS = ("doc_id", "text", "start", "end", "rule")
 # Ids, names and aliases longer than this are not stored (Neo4j's range indexes hold keys up to about
 # 8 kB; such a "name" is extraction garbage). Both backends skip the same entities.
 MAX_KEY_CHARS = 1000

@@ -63,14 +63,12 @@ class PlaceResolver:
 
     def __init__(self, hierarchy: Hierarchy) -> None:
         self.nodes = {n.id: n for n in hierarchy.places}
+        self.place_province = analytics.province_of(hierarchy, [(n.id, n.name) for n in hierarchy.places])
         self.links = hierarchy.links
         self.up: dict[str, list[str]] = defaultdict(list)
-        self.parent: dict[str, str] = {}
         for source, rel, target in hierarchy.links:
             if rel in ("LOCATED_IN", "SUBORDINATE_TO"):
                 self.up[source].append(target)
-            if rel == "LOCATED_IN" and source in self.nodes and target in self.nodes:
-                self.parent.setdefault(source, target)
         self.prefixes: list[tuple[str, str]] = []  # (prefix, place name)
         self.place_by_name: dict[str, NodeView] = {}
         for n in hierarchy.places:
@@ -106,16 +104,14 @@ class PlaceResolver:
         return None
 
     def province_of(self, place: str | None) -> str | None:
+        """The province of a place: the graph's own (graph.analytics.province_of, up its links),
+        else the national coordinates table's."""
         if place is None:
             return None
         node = self.place_by_name.get(place)
-        seen = set()
-        while node is not None and node.label != "Province" and node.id not in seen:
-            seen.add(node.id)
-            up = self.parent.get(node.id)
-            node = self.nodes.get(up) if up else None
-        if node is not None and node.label == "Province":
-            return node.name
+        pid = self.place_province.get(node.id) if node is not None else None
+        if pid is not None and pid in self.nodes:
+            return self.nodes[pid].name
         rows = geo.coordinates().get(place, [])
         return rows[0]["province"] if rows else None
 

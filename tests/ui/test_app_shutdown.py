@@ -4,18 +4,16 @@ graph file is whole (the graph before, or the graph with the merged document), i
 from __future__ import annotations
 
 import fcntl
-import os
 import signal
 import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.support import ROOT, free_port
+from tests.support import ROOT
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, wait_for_app
+from tests.support.server import serve_app
 from tests.support.store_file_check import read_raw
 
 SEEDS = ROOT / "seeds"
@@ -48,26 +46,6 @@ def seed_graph_copy(tmp_path) -> Path:
     return path
 
 
-def _start(data: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = dict(os.environ, KG_BACKEND="memory", KG_DATA=str(data))
-    env.pop("NEO4J_URI", None)
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless=true",
-           f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
-           "--server.fileWatcherType=none"]
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT)
-    deadline = time.time() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
-            return proc, f"http://127.0.0.1:{port}"
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                proc.kill()
-                raise RuntimeError(f"streamlit did not start: {log.read_text()[-2000:]}")
-            time.sleep(0.3)
-
-
 def _running(page) -> bool:
     return page.locator("[data-test-script-state='running']").count() > 0
 
@@ -81,10 +59,10 @@ def test_a_busy_app_exits_within_2_s_of_sigterm_and_leaves_the_store_whole(seed_
         pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium")
     before = open_store("memory", path=str(seed_graph_copy)).stats().to_dict()
     ARTIFACTS.mkdir(exist_ok=True)
-    proc, base = _start(seed_graph_copy, ARTIFACTS / "streamlit-sigterm.log")
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    with serve_app(seed_graph_copy, ARTIFACTS / "streamlit-sigterm.log") as app, sync_playwright() as p:
+        proc, base = app.proc, app.url
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
             tabs = [browser.new_context().new_page() for _ in range(3)]
             for tab in tabs:
                 tab.goto(f"{base}/ingest")
@@ -107,11 +85,8 @@ def test_a_busy_app_exits_within_2_s_of_sigterm_and_leaves_the_store_whole(seed_
             except subprocess.TimeoutExpired:
                 pass
             elapsed = time.monotonic() - started
+        finally:
             browser.close()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
     assert elapsed < EXIT_WITHIN_S, f"exit took {elapsed:.2f} s after SIGTERM (busy tabs: {busy})"
 
     data = read_raw(seed_graph_copy)        # a whole store file (header counts held), not a cut-off one

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import gc
 import itertools
 import os
 import re
@@ -70,9 +71,27 @@ class MemoryStore(GraphStore):
         with self._mutex:
             stamp = self._file_stamp()
             if self._g is None or stamp != self._stamp:
+                self._drop_graph()          # so the reader's one full collection frees the old one
                 self._g, self._stamp = self._read() if stamp else (nx.MultiDiGraph(), None)
-                self._index = None
+                gc.freeze()                 # the reader has just collected: freeze what is alive
             return self._g
+
+    def _drop_graph(self) -> None:
+        """Forget the graph in memory and everything derived from it (search index, memoised
+        aggregates), and let the collector see it again (it was frozen: `_replace_graph`)."""
+        gc.unfreeze()
+        self._g, self._index = None, None
+        self._memo_graph, self._memo_values = None, {}
+
+    def _replace_graph(self, g: nx.MultiDiGraph) -> None:
+        """Make `g` the graph in memory. The old one (a networkx graph is cyclic: it caches views
+        that point back at it) is collected once, then what is alive is frozen out of the cyclic
+        collector's sight (gc.freeze): otherwise every full collection of a long-lived process (the
+        app) walks the whole graph again, a second or more at 100k nodes, in the middle of a page."""
+        self._drop_graph()
+        gc.collect()
+        self._g = g
+        gc.freeze()
 
     def _read(self) -> tuple[nx.MultiDiGraph, tuple[int, int, int]]:
         """The graph in the file and the stamp of the very file read (it may be newer than a stat)."""
@@ -169,7 +188,7 @@ class MemoryStore(GraphStore):
                 if fresh:
                     a["evidence"] = a["evidence"] + fresh
             self._write(g)
-            self._g, self._index = g, None
+            self._replace_graph(g)
         if progress:
             progress(len(graphs))
         return report
@@ -177,7 +196,7 @@ class MemoryStore(GraphStore):
     def reset(self) -> None:
         with self._write_lock():
             self._write(nx.MultiDiGraph())
-            self._g, self._index = nx.MultiDiGraph(), None
+            self._replace_graph(nx.MultiDiGraph())
 
     # -- views ---------------------------------------------------------------------------------
     def _view(self, g: nx.MultiDiGraph, n: str) -> NodeView:

@@ -25,11 +25,10 @@ import networkx as nx
 
 from common.errors import ConfigError, StoreUnavailable
 from graph.file_lock import held, open_lock
-from graph.model import MEASURE_LABELS, DocumentGraph
 from graph.records import doc_filter, evidence_key, prepare, sort_evidence
 from graph.search_rank import FUZZY_MIN, norm, search_keys, tokens
 from graph import analytics
-from graph.model import ROLE_TYPES, check_labels, check_types, passes_areas
+from graph.model import MEASURE_LABELS, ROLE_TYPES, DocumentGraph, check_labels, check_types, passes_areas
 from graph.store import (ActorLoad, AreaLoad, EdgeView, GraphStore, Hierarchy, MergeReport, NodeView, Pair, Progress,
                          Stats, Subgraph, sort_edges, sort_nodes, stats_from_counts, _named)
 from graph.store_file import FORMAT, CorruptStoreFile, NotAStoreFile, gc_paused, read_graph, write_graph

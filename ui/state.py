@@ -13,12 +13,11 @@ from typing import Any, Iterator
 
 import streamlit as st
 
-from graph.config import StoreConfig
 from common.errors import KGError, StoreUnavailable
-from graph.model import ROLE_TYPES
+from graph.config import StoreConfig
+from graph.model import ROLE_TYPES, doc_stem
 from graph.store import (ActorLoad, AreaLoad, GraphStore, NodeView, Pair, Responsibility, SearchHit,
                          Stats, Subgraph, in_jurisdiction)
-from graph.model import doc_stem
 
 FILTER_DOCS = "filter_documents"
 # Query results are reused for this long; a change made outside the app (e.g. `kg build`) shows

@@ -3,11 +3,10 @@ responsibility matrix (任务分工表)."""
 import pandas as pd
 import streamlit as st
 
-from graph.model import ACTOR_LABELS, MEASURE_LABELS, ROLE_TYPES
+from graph.model import ACTOR_LABELS, MEASURE_LABELS, ROLE_TYPES, doc_stem
 from ui import analysis, state
 from ui.downloads import sheets_xlsx, table_downloads
 from ui.labels import document_caption, role_caption
-from graph.model import doc_stem
 from ui.pickers import entity_picker
 
 st.title("谁牵头 Who leads")

@@ -73,10 +73,13 @@ def fingerprint(store) -> str:
 
 
 def raw_neo4j_state(store) -> tuple:
-    """Counts, labels, types and property keys straight from the server (a new label would show)."""
+    """Counts, labels, types and property keys straight from the server (a new label would show);
+    the store's own maintained-aggregates node (graph.cypher.AGGREGATES_LABEL) is not graph data."""
+    from graph.cypher import AGGREGATES_LABEL
     with store._driver.session(database=store.database) as s:
-        n = s.run("MATCH (n) RETURN count(n) AS c").single()["c"]
+        n = s.run(f"MATCH (n) WHERE NOT n:{AGGREGATES_LABEL} RETURN count(n) AS c").single()["c"]
         r = s.run("MATCH ()-[r]->() RETURN count(r) AS c").single()["c"]
-        labels = sorted(x["label"] for x in s.run("CALL db.labels() YIELD label RETURN label"))
+        labels = sorted(x["label"] for x in s.run("CALL db.labels() YIELD label RETURN label")
+                        if x["label"] != AGGREGATES_LABEL)
         types = sorted(x["relationshipType"] for x in s.run("CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType"))
     return n, r, labels, types

@@ -2,7 +2,7 @@
 of memory, and driver errors get one wording per kind — against a recording fake driver, no server.
 
 The real-server counterpart (a small transaction-memory limit, an interrupted build resumed) is
-tests/test_neo4j_big_build.py.
+tests/graph/test_neo4j_big_build.py.
 """
 from __future__ import annotations
 

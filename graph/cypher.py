@@ -224,7 +224,8 @@ DOCUMENT_LOAD = (f"MATCH (:{ENTITY_LABEL})-[r:LEADS|CO_LEADS|RESPONSIBLE_FOR|SUP
 AGGREGATES_LABEL = "KgAggregates"
 READ_AGGREGATE = f"MATCH (m:{AGGREGATES_LABEL} {{id: 'graph'}}) RETURN m[$name] AS value"
 SAVE_AGGREGATES = f"MERGE (m:{AGGREGATES_LABEL} {{id: 'graph'}}) SET m += $values"
-DROP_AGGREGATES = f"MATCH (m:{AGGREGATES_LABEL}) DELETE m"
+# Cleared, not deleted: a reader matching the node while a write starts must never meet a deleted node.
+DROP_AGGREGATES = f"MATCH (m:{AGGREGATES_LABEL}) SET m = {{id: m.id}}"
 
 ROLE_LOAD_TOP = (_ROLE_MATCH +
                  "WITH a, type(r) AS role, count(*) AS n\n"

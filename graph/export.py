@@ -292,20 +292,38 @@ def _map(record: dict[str, Any]) -> str:
                            if v is not None) + "}"
 
 
-def cypher_statements(sub: Subgraph, schema: bool = True) -> Iterator[str]:
-    """Parameter-free statements, one per line, each ending with ';'. Replaying them into an empty
-    Neo4j gives the Neo4j store's layout (so the store can query the result)."""
+SCRIPT_BATCH = 500   # rows per UNWIND statement: one transaction and one plan each, not one per element
+
+
+def _batches(rows: list[tuple[str, str]], size: int) -> Iterator[tuple[str, list[str]]]:
+    """(key, literal maps) runs of at most `size` rows sharing a key, keys in first-seen order."""
+    groups: dict[str, list[str]] = {}
+    for key, literal in rows:
+        groups.setdefault(key, []).append(literal)
+    for key, literals in groups.items():
+        for i in range(0, len(literals), size):
+            yield key, literals[i:i + size]
+
+
+def cypher_statements(sub: Subgraph, schema: bool = True, batch: int = SCRIPT_BATCH) -> Iterator[str]:
+    """Parameter-free statements, one per line, each ending with ';': the schema, then the nodes of
+    each label and the relationships of each type in `UNWIND [literal maps]` batches of `batch` rows.
+    Replaying them into an empty Neo4j gives the Neo4j store's layout (so the store can query the
+    result); replaying them again changes nothing."""
     if schema:
         for stmt in cy.schema_statements():
             yield stmt + ";"
-    for n in sub.nodes:
-        yield (f"MERGE (n:{ENTITY_LABEL} {{id: {cypher_string(n.id)}}}) "
-               f"SET n:{check_label(n.label)} SET n += {_map(_node_record(n))};")
-    for e in sub.edges:
-        rel_type = check_rel_type(e.type)
-        yield (f"MATCH (a:{ENTITY_LABEL} {{id: {cypher_string(e.source)}}}) "
-               f"MATCH (b:{ENTITY_LABEL} {{id: {cypher_string(e.target)}}}) "
-               f"MERGE (a)-[r:{rel_type}]->(b) SET r += {_map(_edge_record(e))};")
+    nodes = [(check_label(n.label), f"{{id: {cypher_string(n.id)}, p: {_map(_node_record(n))}}}")
+             for n in sub.nodes]
+    for label, maps in _batches(nodes, batch):
+        yield (f"UNWIND [{', '.join(maps)}] AS row MERGE (n:{ENTITY_LABEL} {{id: row.id}}) "
+               f"SET n:{label} SET n += row.p;")
+    edges = [(check_rel_type(e.type),
+              f"{{a: {cypher_string(e.source)}, b: {cypher_string(e.target)}, p: {_map(_edge_record(e))}}}")
+             for e in sub.edges]
+    for rel_type, maps in _batches(edges, batch):
+        yield (f"UNWIND [{', '.join(maps)}] AS row MATCH (a:{ENTITY_LABEL} {{id: row.a}}) "
+               f"MATCH (b:{ENTITY_LABEL} {{id: row.b}}) MERGE (a)-[r:{rel_type}]->(b) SET r += row.p;")
 
 
 def cypher_script(sub: Subgraph) -> str:

@@ -78,7 +78,9 @@ def test_start_status_roundtrip_reuse_stop_leaves_no_process(tmp_path, port, kg)
 
     # Two starts at once (as when two test runs race): one JVM, both get the same ready engine.
     cmd = ["neo4j", "start", "--port", str(port), "--data-dir", str(tmp_path / "db")]
-    racers = [spawn_kg(*cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    opts = {"KG_NEO4J_JAVA_OPTS": "-XX:TieredStopAtLevel=1 -Dkg.test.marker=1"}
+    racers = [spawn_kg(*cmd, env=opts, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+              for _ in range(2)]
     outputs = [r.communicate(timeout=300) for r in racers]
     try:
         assert [r.returncode for r in racers] == [0, 0], [err for _, err in outputs]
@@ -92,6 +94,8 @@ def test_start_status_roundtrip_reuse_stop_leaves_no_process(tmp_path, port, kg)
         assert status.returncode == 0 and "running" in status.stdout and uri in status.stdout
         pid = local_neo4j.status(port).pid
         assert pid and Path(f"/proc/{pid}").exists()
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        assert b"-XX:TieredStopAtLevel=1" in args and b"-Dkg.test.marker=1" in args, "KG_NEO4J_JAVA_OPTS reach the JVM"
         assert (tmp_path / "db" / "data").is_dir(), "the engine keeps its data where --data-dir says"
 
         marker = uuid.uuid4().hex
@@ -174,6 +178,14 @@ def test_data_dir_that_is_a_file_is_a_config_error(tmp_path, port):
 def test_bad_extra_settings_are_a_config_error_before_anything_starts(settings, port):
     with pytest.raises(ConfigError, match="not a Neo4j setting"):
         local_neo4j.start(port, settings=settings)
+    assert not local_neo4j.status(port).running
+
+
+@pytest.mark.parametrize("opts", ["-cp /tmp/evil.jar", "-XX:+UseSerialGC Launcher", "--add-opens=x", "-jar x"])
+def test_bad_java_opts_are_a_config_error_before_anything_starts(opts, port, monkeypatch):
+    monkeypatch.setenv("KG_NEO4J_JAVA_OPTS", opts)
+    with pytest.raises(ConfigError, match="KG_NEO4J_JAVA_OPTS takes -X… or -D…"):
+        local_neo4j.start(port)
     assert not local_neo4j.status(port).running
 
 

@@ -3,8 +3,8 @@
 Modules: `samples` (hand-built DocumentGraphs), `stores` (an empty store per backend), `extracted`
 (graphs of the real seeds/corpus), `nasties` (hostile input files), `fuzz` (Hypothesis budgets and
 strategies), `synthetic` (big generated graphs), `kg` (the CLI in-process or as a process), `neo4j`
-(test-database settings and emptying), `server` (`streamlit run app.py` on a free port), `browser`
-(Chromium through Playwright).
+(test-database settings and emptying), `server` (`streamlit run app.py` on a free port), `apptest`
+(an AppTest of app.py), `browser` (Chromium through Playwright).
 """
 from __future__ import annotations
 

@@ -59,7 +59,7 @@ def _one_line(err: BaseException, uri: str) -> None:
 def test_store_cli_and_app_survive_a_neo4j_restart(engine, monkeypatch, kg):
     from graph import local_neo4j
     from graph.neo4j_store import Neo4jStore
-    from streamlit.testing.v1 import AppTest
+    from tests.support.apptest import app_test
 
     uri, port = engine["uri"], engine["port"]
     store = Neo4jStore(uri, retry_s=0)     # no retry window: calls while it is down fail at once
@@ -72,7 +72,7 @@ def test_store_cli_and_app_survive_a_neo4j_restart(engine, monkeypatch, kg):
     monkeypatch.setenv("NEO4J_URI", uri)
     monkeypatch.setenv("KG_NEO4J_RETRY_S", "0")
     monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    app = app_test(180)
     app.run()
     assert not app.exception, [e.value for e in app.exception]
 

@@ -101,9 +101,10 @@ def _all_app_text(at) -> str:
     return "\n".join(parts)
 
 
-@pytest.mark.parametrize("reachable", [False, True], ids=["neo4j-down", "neo4j-up"])
+@pytest.mark.parametrize("reachable", [pytest.param(False, id="neo4j-down"),
+                                       pytest.param(True, id="neo4j-up", marks=pytest.mark.neo4j)])
 def test_the_app_never_shows_the_password(reachable, monkeypatch, request):
-    from streamlit.testing.v1 import AppTest
+    from tests.support.apptest import app_test
     if reachable:
         settings = request.getfixturevalue("neo4j_settings")
         if settings.password:
@@ -117,7 +118,7 @@ def test_the_app_never_shows_the_password(reachable, monkeypatch, request):
     monkeypatch.setenv("NEO4J_USER", "neo4j")
     monkeypatch.setenv("NEO4J_PASSWORD", FAKE)
     for page in ["ui/pages/overview.py", "ui/pages/console.py", "ui/pages/who_leads.py"]:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at = app_test()
         at.run()
         if page != "ui/pages/overview.py":
             at.switch_page(page).run()

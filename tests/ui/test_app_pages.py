@@ -17,8 +17,9 @@ import pytest
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from tests.support.apptest import app_test  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
 SEEDS = ROOT / "seeds"
 SEED_002 = "002_5c908e72577d78e6"
 PAGES = ["overview", "who_leads", "explore", "paths", "map", "console", "export", "ingest"]
@@ -58,7 +59,7 @@ def seed_store(seed_env):
 
 
 def run_page(page: str, query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
+    at = app_test()
     for k, v in (query or {}).items():
         at.query_params[k] = v
     at.run()  # the navigation's default page (switch_page needs a first run)
@@ -315,7 +316,6 @@ def test_ingest_refuses_a_disallowed_type(empty_env):
 def test_pages_load_when_neo4j_is_unreachable(page, monkeypatch):
     monkeypatch.setenv("KG_BACKEND", "neo4j")
     monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:9")  # nothing listens on the discard port
-    monkeypatch.setenv("KG_NEO4J_RETRY_S", "0")            # fail fast
     monkeypatch.setenv("NEO4J_USER", "neo4j")
     monkeypatch.setenv("NEO4J_PASSWORD", "unused")
     monkeypatch.setenv("KG_NEO4J_RETRY_S", "0")           # fail fast, no retry window

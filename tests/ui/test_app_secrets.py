@@ -4,13 +4,12 @@ sidebar names the URI it uses, and the (fake) password never appears in any elem
 from __future__ import annotations
 
 import socket
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
+from tests.support.apptest import app_test
+
 FAKE = "Fake-Secret-Pw-55120-never-shown"
 
 
@@ -31,7 +30,7 @@ def no_store_env(monkeypatch, tmp_path):
 
 
 def _run(secrets: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
+    at = app_test()
     for key, value in (secrets or {}).items():
         at.secrets[key] = value
     at.run()

@@ -226,6 +226,9 @@ READ_AGGREGATE = f"MATCH (m:{AGGREGATES_LABEL} {{id: 'graph'}}) RETURN m[$name] 
 SAVE_AGGREGATES = f"MERGE (m:{AGGREGATES_LABEL} {{id: 'graph'}}) SET m += $values"
 # Cleared, not deleted: a reader matching the node while a write starts must never meet a deleted node.
 DROP_AGGREGATES = f"MATCH (m:{AGGREGATES_LABEL}) SET m = {{id: m.id}}"
+# reset(): the graph in batches, the aggregates node kept (cleared first; see DROP_AGGREGATES)
+DELETE_GRAPH_BATCH = (f"MATCH (n) WHERE NOT n:{AGGREGATES_LABEL} WITH n LIMIT $limit DETACH DELETE n "
+                      "RETURN count(*) AS deleted")
 
 ROLE_LOAD_TOP = (_ROLE_MATCH +
                  "WITH a, type(r) AS role, count(*) AS n\n"

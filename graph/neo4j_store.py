@@ -340,9 +340,11 @@ class Neo4jStore(GraphStore):
         return done
 
     def reset(self) -> None:
-        """Delete every node in batches (a large graph does not fit one transaction)."""
+        """Delete every node in batches (a large graph does not fit one transaction); the maintained
+        aggregates are dropped first, so no reader sees the old ones while the graph is half gone."""
+        self._drop_aggregates()
         while True:
-            deleted = self._run(True, lambda tx: tx.run(cypher.DELETE_ALL_BATCH, limit=10000).single()["deleted"])
+            deleted = self._run(True, lambda tx: tx.run(cypher.DELETE_GRAPH_BATCH, limit=10000).single()["deleted"])
             if not deleted:
                 break
         self._refresh_aggregates()

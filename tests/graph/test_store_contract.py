@@ -330,8 +330,13 @@ def test_maintained_aggregates_follow_every_write(tmp_path, request):
     assert first == store._live_role_load()
     store.merge(graphs)
     assert store.role_load() == store._live_role_load() != first
+    from graph.cypher import AGGREGATES_LABEL
+    kept = f"MATCH (m:{AGGREGATES_LABEL}) RETURN elementId(m) AS id"
+    before = [r["id"] for r in store._read(kept)]
     store.reset()
     assert store.role_load() == [] and store.document_load() == {} and store.areas() == []
+    # cleared and refilled, never deleted: a reader holding it during a write never meets a deleted node
+    assert [r["id"] for r in store._read(kept)] == before and len(before) == 1
 
 
 @pytest.mark.neo4j

@@ -70,9 +70,10 @@ class MemoryStore(GraphStore):
         with self._mutex:
             stamp = self._file_stamp()
             if self._g is None or stamp != self._stamp:
-                self._drop_graph()          # so the reader's one full collection frees the old one
+                self._drop_graph()
+                gc.collect()                # frees the old graph before the new one is there to walk
                 self._g, self._stamp = self._read() if stamp else (nx.MultiDiGraph(), None)
-                gc.freeze()                 # the reader has just collected: freeze what is alive
+                gc.freeze()                 # the new graph goes out of the collector's sight unwalked
             return self._g
 
     def _drop_graph(self) -> None:
@@ -97,7 +98,7 @@ class MemoryStore(GraphStore):
         try:
             with open(self.path, "rb") as fh:
                 stamp = _stamp(os.fstat(fh.fileno()))
-                return read_graph(fh), stamp
+                return read_graph(fh, collect=False), stamp
         except OSError as exc:
             raise StoreUnavailable(f"cannot read the graph file {self.path}: {exc}") from None
         except NotAStoreFile as exc:

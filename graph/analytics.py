@@ -5,6 +5,7 @@ document's responsibility matrix, the comparison of two documents) over a small 
 """
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import combinations
@@ -58,25 +59,32 @@ def co_responsible(facts: Iterable[RoleFact], limit: int = 15) -> list[Pair]:
         names[f.actor_id] = f.actor
     weight: Counter = Counter()
     for actors in by_measure.values():
-        weight.update(combinations(sorted(actors), 2))
-    pairs = sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:max(limit, 0)]
+        if len(actors) > 1:
+            weight.update(combinations(sorted(actors), 2))
+    if limit <= 0 or not weight:
+        return []
+    # Only pairs as heavy as the limit-th heaviest can be in the answer: sort those, not every pair
+    # (a big graph has hundreds of thousands).
+    floor = min(heapq.nlargest(limit, weight.values()))
+    pairs = sorted(((k, w) for k, w in weight.items() if w >= floor), key=lambda kv: (-kv[1], kv[0]))[:limit]
     return [Pair(a, names[a], b, names[b], w) for (a, b), w in pairs]
 
 
 def area_load(facts: Iterable[RoleFact], top: int = 15) -> list[AreaLoad]:
     """Measures per (actor, area) for the `top` actors by measures that carry an area."""
+    with_areas = [f for f in facts if f.areas]
     measures: dict[str, set[str]] = defaultdict(set)
-    per_area: dict[tuple[str, str], set[str]] = defaultdict(set)
     names: dict[str, str] = {}
-    for f in facts:
-        if not f.areas:
-            continue
+    for f in with_areas:
         measures[f.actor_id].add(f.measure_id)
         names[f.actor_id] = f.actor
-        for a in f.areas:
-            per_area[(f.actor_id, a)].add(f.measure_id)
     chosen = set(sorted(measures, key=lambda a: (-len(measures[a]), names[a], a))[:max(top, 0)])
-    rows = [AreaLoad(a, names[a], area, len(ms)) for (a, area), ms in per_area.items() if a in chosen]
+    per_area: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for f in with_areas:                 # the areas of the chosen actors only
+        if f.actor_id in chosen:
+            for a in f.areas:
+                per_area[(f.actor_id, a)].add(f.measure_id)
+    rows = [AreaLoad(a, names[a], area, len(ms)) for (a, area), ms in per_area.items()]
     return sorted(rows, key=lambda r: (-r.measures, r.actor, r.area))
 
 

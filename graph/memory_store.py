@@ -14,6 +14,7 @@ import bisect
 import contextlib
 import gc
 import itertools
+import operator
 import os
 import re
 import tempfile
@@ -34,6 +35,7 @@ from graph.store import (ActorLoad, AreaLoad, EdgeView, GraphStore, Hierarchy, M
 from graph.store_file import FORMAT, CorruptStoreFile, NotAStoreFile, gc_paused, read_graph, write_graph
 
 _ROLES = frozenset(ROLE_TYPES)
+_DOC_ID = operator.itemgetter("doc_id")
 MEMO_ENTRIES = 256
 _PLACES = frozenset({"Province", "City", "County", "Zone"})
 _LINKS = frozenset({"LOCATED_IN", "SUBORDINATE_TO", "PART_OF"})
@@ -72,8 +74,11 @@ class MemoryStore(GraphStore):
             if self._g is None or stamp != self._stamp:
                 self._drop_graph()
                 gc.collect()                # frees the old graph before the new one is there to walk
-                self._g, self._stamp = self._read() if stamp else (nx.MultiDiGraph(), None)
-                gc.freeze()                 # the new graph goes out of the collector's sight unwalked
+                # Paused until the freeze: once re-enabled, the next allocation would start a full
+                # collection over everything just read (about 1 s at 100k nodes).
+                with gc_paused():
+                    self._g, self._stamp = self._read() if stamp else (nx.MultiDiGraph(), None)
+                    gc.freeze()             # the new graph goes out of the collector's sight unwalked
             return self._g
 
     def _drop_graph(self) -> None:
@@ -154,7 +159,8 @@ class MemoryStore(GraphStore):
     def describe(self) -> dict[str, Any]:
         g = self.graph
         return {"backend": self.backend, "address": str(self.path), "total_nodes": g.number_of_nodes(),
-                "total_relationships": g.number_of_edges()}
+                # a multigraph counts its edges by walking every node: once per loaded graph
+                "total_relationships": self._memo(("edges",), lambda g: g.number_of_edges())}
 
     def merge(self, graphs: Iterable[DocumentGraph], progress: Progress | None = None) -> MergeReport:
         """Merge under the file lock into a copy of the current graph, then save: all or nothing."""
@@ -300,11 +306,22 @@ class MemoryStore(GraphStore):
         """Every role relation to a measure, with the documents of its evidence and the measure's areas."""
         def compute(g: nx.MultiDiGraph) -> list[analytics.RoleFact]:
             nodes = g.nodes
-            return [analytics.RoleFact(s, nodes[s]["name"], nodes[s]["label"], k, t,
-                                       frozenset(e["doc_id"] for e in a["evidence"]),
-                                       tuple(str(x) for x in nodes[t]["props"].get("areas") or ()))
-                    for s, t, k, a in g.edges(keys=True, data=True)
-                    if k in _ROLES and nodes[t]["label"] in MEASURE_LABELS]
+            areas_of: dict[str, tuple[str, ...] | None] = {}     # a measure's areas; None: not a measure
+            facts: list[analytics.RoleFact] = []
+            with gc_paused():                                    # 100k+ new objects: see store_file
+                for s, t, k, a in g.edges(keys=True, data=True):
+                    if k not in _ROLES:
+                        continue
+                    if t not in areas_of:
+                        target = nodes[t]
+                        areas_of[t] = (tuple(str(x) for x in target["props"].get("areas") or ())
+                                       if target["label"] in MEASURE_LABELS else None)
+                    areas = areas_of[t]
+                    if areas is not None:
+                        actor = nodes[s]
+                        facts.append(analytics.RoleFact(s, actor["name"], actor["label"], k, t,
+                                                        frozenset(map(_DOC_ID, a["evidence"])), areas))
+            return facts
         return self._memo(("facts",), compute)
 
     def _selected(self, documents: Sequence[str] | None, areas: Sequence[str] | None) -> list[analytics.RoleFact]:

@@ -121,3 +121,32 @@ def test_subgraph_algebra_on_the_sample_graph(sub):
     assert sub.passes() and not sub.passes(areas=["no-such-area"])
     one_doc = sub.filter_areas(["海关贸易"])
     assert one_doc.passes(documents=[d for e in one_doc.edges for d in e.documents] or None)
+
+
+@pytest.mark.parametrize("limit", [0, 1, 2, 3, 15, 10_000])
+def test_co_responsible_and_area_load_keep_the_full_orderings_top(limit, tmp_path):
+    """The embedded aggregations pick their top rows without sorting every pair or actor: the same
+    rows as the full orderings on the extracted seeds, ties included."""
+    from collections import Counter, defaultdict
+    from itertools import combinations
+    from tests.support.stores import seed_graphs
+    store = MemoryStore(tmp_path / "g.json")
+    store.merge(seed_graphs())
+    facts = store._role_facts()
+    by_measure, names = defaultdict(set), {}
+    for f in facts:
+        by_measure[f.measure_id].add(f.actor_id)
+        names[f.actor_id] = f.actor
+    weight = Counter(p for actors in by_measure.values() for p in combinations(sorted(actors), 2))
+    ranked = sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    assert A.co_responsible(facts, limit) == [A.Pair(a, names[a], b, names[b], w) for (a, b), w in ranked]
+    measures, per_area = defaultdict(set), defaultdict(set)
+    for f in facts:
+        for area in f.areas:
+            measures[f.actor_id].add(f.measure_id)
+            per_area[(f.actor_id, area)].add(f.measure_id)
+    top = set(sorted(measures, key=lambda a: (-len(measures[a]), names[a], a))[:limit])
+    rows = sorted((A.AreaLoad(a, names[a], area, len(ms)) for (a, area), ms in per_area.items() if a in top),
+                  key=lambda r: (-r.measures, r.actor, r.area))
+    assert A.area_load(facts, limit) == rows
+    assert limit == 0 or len(rows) > 0

@@ -72,13 +72,10 @@ class MemoryStore(GraphStore):
         with self._mutex:
             stamp = self._file_stamp()
             if self._g is None or stamp != self._stamp:
-                self._drop_graph()
-                gc.collect()                # frees the old graph before the new one is there to walk
-                # Paused until the freeze: once re-enabled, the next allocation would start a full
-                # collection over everything just read (about 1 s at 100k nodes).
-                with gc_paused():
-                    self._g, self._stamp = self._read() if stamp else (nx.MultiDiGraph(), None)
-                    gc.freeze()             # the new graph goes out of the collector's sight unwalked
+                def load() -> nx.MultiDiGraph:
+                    g, self._stamp = self._read() if stamp else (nx.MultiDiGraph(), None)
+                    return g
+                self._replace_graph(load)
             return self._g
 
     def _drop_graph(self) -> None:
@@ -88,22 +85,26 @@ class MemoryStore(GraphStore):
         self._g, self._index = None, None
         self._memo_graph, self._memo_values = None, {}
 
-    def _replace_graph(self, g: nx.MultiDiGraph) -> None:
-        """Make `g` the graph in memory. The old one (a networkx graph is cyclic: it caches views
-        that point back at it) is collected once, then what is alive is frozen out of the cyclic
-        collector's sight (gc.freeze): otherwise every full collection of a long-lived process (the
-        app) walks the whole graph again, a second or more at 100k nodes, in the middle of a page."""
+    def _replace_graph(self, make: Callable[[], nx.MultiDiGraph]) -> None:
+        """Make the graph `make()` returns the graph in memory. The old one (a networkx graph is
+        cyclic: it caches views that point back at it) is collected first, so a graph `make` reads
+        is not there yet to be walked; then what is alive is frozen out of the cyclic collector's
+        sight (gc.freeze): otherwise every full collection of a long-lived process (the app) walks
+        the whole graph again, a second or more at 100k nodes, in the middle of a page. The collector
+        stays paused until the freeze: re-enabled, its next allocation would start a full collection
+        over everything just built (about 1 s at 100k nodes)."""
         self._drop_graph()
         gc.collect()
-        self._g = g
-        gc.freeze()
+        with gc_paused():
+            self._g = make()
+            gc.freeze()
 
     def _read(self) -> tuple[nx.MultiDiGraph, tuple[int, int, int]]:
         """The graph in the file and the stamp of the very file read (it may be newer than a stat)."""
         try:
             with open(self.path, "rb") as fh:
                 stamp = _stamp(os.fstat(fh.fileno()))
-                return read_graph(fh, collect=False), stamp
+                return read_graph(fh), stamp
         except OSError as exc:
             raise StoreUnavailable(f"cannot read the graph file {self.path}: {exc}") from None
         except NotAStoreFile as exc:
@@ -194,7 +195,7 @@ class MemoryStore(GraphStore):
                 if fresh:
                     a["evidence"] = a["evidence"] + fresh
             self._write(g)
-            self._replace_graph(g)
+            self._replace_graph(lambda: g)
         if progress:
             progress(len(graphs))
         return report
@@ -202,7 +203,7 @@ class MemoryStore(GraphStore):
     def reset(self) -> None:
         with self._write_lock():
             self._write(nx.MultiDiGraph())
-            self._replace_graph(nx.MultiDiGraph())
+            self._replace_graph(nx.MultiDiGraph)
 
     # -- views ---------------------------------------------------------------------------------
     def _view(self, g: nx.MultiDiGraph, n: str) -> NodeView:

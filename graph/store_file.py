@@ -148,17 +148,17 @@ def _first_line(exc: BaseException) -> str:
     return (str(exc).splitlines() or [type(exc).__name__])[0][:200]
 
 
-def read_graph(fh: BinaryIO, collect: bool = True) -> nx.MultiDiGraph:
-    """Read a store file of format 2 (or 1) from a binary file positioned at its start. `collect`:
-    one full collection at the end (see gc_paused); a caller that freezes the result (gc.freeze)
-    right away passes False, since that collection would only walk the new graph."""
+def read_graph(fh: BinaryIO) -> nx.MultiDiGraph:
+    """Read a store file of format 2 (or 1) from a binary file positioned at its start, with the
+    collector paused and no collection after (the store freezes the result at once: a collection
+    would only walk the new graph)."""
     start = fh.read(64)
     fh.seek(0)
     if not start.strip():
         raise CorruptStoreFile("the file is empty")
     if not start.lstrip().startswith(b"{"):
         raise NotAStoreFile("")
-    with gc_paused(collect=collect):
+    with gc_paused():
         try:
             meta = orjson.loads(fh.readline(_MAX_HEADER))
         except ValueError:
